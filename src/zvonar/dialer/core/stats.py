@@ -1,0 +1,231 @@
+"""Rolling estimators fed by the engine and read by pacing: abandons, outcomes, handle times."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+from enum import Enum
+
+
+class AbandonDefinition(Enum):
+    """How a regulator counts abandoned calls."""
+
+    # FTC (US): abandoned calls over calls answered by a person.
+    US = "us"
+    # Ofcom (UK): also counts persons the answering-machine detector hung up on.
+    UK = "uk"
+
+
+@dataclass(frozen=True, slots=True)
+class AbandonCounts:
+    """Counts inside one window and the rate they give."""
+
+    persons: int
+    abandoned: int
+    false_positives: int
+    definition: AbandonDefinition
+
+    @property
+    def rate(self) -> float:
+        """Abandon rate under this definition; 0 when no person answered yet."""
+        if self.definition is AbandonDefinition.UK:
+            numerator = self.abandoned + self.false_positives
+        else:
+            numerator = self.abandoned
+        return numerator / self.persons if self.persons else 0.0
+
+
+_PERSON, _ABANDON, _FALSE_POSITIVE = 0, 1, 2
+
+
+class AbandonWindow:
+    """Abandon counts over a rolling window, e.g. the regulator's 24 hours or 30 days."""
+
+    def __init__(
+        self, window_seconds: float, definition: AbandonDefinition = AbandonDefinition.US
+    ) -> None:
+        self.window_seconds = window_seconds
+        self.definition = definition
+        self._events: deque[tuple[float, int]] = deque()
+        self._counts = [0, 0, 0]
+
+    def record_person_answer(self, now: float) -> None:
+        """Count a call answered by a person (a detector's false positive included)."""
+        self._add(now, _PERSON)
+
+    def record_abandon(self, now: float) -> None:
+        """Count a person not put through to an operator in time, or who hung up waiting."""
+        self._add(now, _ABANDON)
+
+    def record_false_positive(self, now: float) -> None:
+        """Count a person the machine detector hung up on (counted by the UK definition)."""
+        self._add(now, _FALSE_POSITIVE)
+
+    def counts(self, now: float) -> AbandonCounts:
+        """Counts of the window ending now."""
+        self._prune(now)
+        persons, abandoned, false_positives = self._counts
+        return AbandonCounts(persons, abandoned, false_positives, self.definition)
+
+    def rate(self, now: float) -> float:
+        """Abandon rate of the window ending now."""
+        return self.counts(now).rate
+
+    def _add(self, now: float, kind: int) -> None:
+        self._events.append((now, kind))
+        self._counts[kind] += 1
+        self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        events = self._events
+        horizon = now - self.window_seconds
+        counts = self._counts
+        while events and events[0][0] <= horizon:
+            counts[events.popleft()[1]] -= 1
+
+
+class OutcomeEstimator:
+    """Recent dial outcomes: share answered by a person and the delay until a person is known.
+
+    Delays are kept as one-second histograms over a sliding window, so tables of
+    conditional probabilities for calls still ringing are cheap to rebuild.
+    """
+
+    def __init__(
+        self,
+        max_samples: int = 3000,
+        min_samples: int = 400,
+        max_age_seconds: float = 900.0,
+        max_delay_seconds: int = 90,
+    ) -> None:
+        self.max_samples = max_samples
+        self.min_samples = min_samples
+        self.max_age_seconds = max_age_seconds
+        self.max_delay = max_delay_seconds
+        self._samples: deque[tuple[float, int, bool]] = deque()
+        self.person_histogram = [0] * (max_delay_seconds + 1)
+        self.resolved_histogram = [0] * (max_delay_seconds + 1)
+        self.persons = 0
+        self.version = 0
+
+    def record(self, now: float, delay_seconds: float, person: bool) -> None:
+        """Record a dial resolved after delay_seconds: a person known, or anything else."""
+        bucket = min(int(delay_seconds), self.max_delay)
+        self._samples.append((now, bucket, person))
+        self.resolved_histogram[bucket] += 1
+        if person:
+            self.person_histogram[bucket] += 1
+            self.persons += 1
+        self.version += 1
+        samples = self._samples
+        horizon = now - self.max_age_seconds
+        while len(samples) > self.max_samples or (
+            len(samples) > self.min_samples and samples[0][0] < horizon
+        ):
+            _, old_bucket, old_person = samples.popleft()
+            self.resolved_histogram[old_bucket] -= 1
+            if old_person:
+                self.person_histogram[old_bucket] -= 1
+                self.persons -= 1
+
+    @property
+    def count(self) -> int:
+        """Dials in the window."""
+        return len(self._samples)
+
+    @property
+    def person_rate(self) -> float:
+        """Share of recent dials answered by a person."""
+        return self.persons / len(self._samples) if self._samples else 0.0
+
+
+class HandleTimeEstimator:
+    """Recent handle times (connect to free again) as an empirical distribution."""
+
+    def __init__(self, max_samples: int = 600) -> None:
+        self.max_samples = max_samples
+        self._samples: deque[float] = deque()
+        self.version = 0
+
+    def record(self, handle_seconds: float) -> None:
+        """Record how long an operator was busy with one connected call."""
+        self._samples.append(handle_seconds)
+        if len(self._samples) > self.max_samples:
+            self._samples.popleft()
+        self.version += 1
+
+    @property
+    def count(self) -> int:
+        """Samples in the window."""
+        return len(self._samples)
+
+    def mean(self) -> float:
+        """Mean handle time; 0 without data."""
+        return sum(self._samples) / len(self._samples) if self._samples else 0.0
+
+    def survival_table(self, step_limit: int = 7200) -> list[float]:
+        """S[e] = share of handle times longer than e seconds, for e = 0..min(max seen, limit)."""
+        n = len(self._samples)
+        if n == 0:
+            return [1.0]
+        top = min(int(max(self._samples)) + 1, step_limit)
+        longer = [0] * (top + 2)
+        for sample in self._samples:
+            # A sample of s seconds is longer than every e < s, i.e. e in 0..ceil(s) - 1.
+            longer[min(math.ceil(sample), top + 1)] += 1
+        table = [0.0] * (top + 1)
+        remaining = n
+        for e in range(top + 1):
+            remaining -= longer[e]
+            table[e] = remaining / n
+        return table
+
+
+class DialerStatistics:
+    """Everything a pacing policy may learn from the past, fed by the engine or the simulator."""
+
+    def __init__(
+        self,
+        regulator_window_seconds: float = 24 * 3600.0,
+        definition: AbandonDefinition = AbandonDefinition.US,
+    ) -> None:
+        self.regulator = AbandonWindow(regulator_window_seconds, definition)
+        self.last_hour = AbandonWindow(3600.0, definition)
+        self.outcomes = OutcomeEstimator()
+        self.handle_times = HandleTimeEstimator()
+        self.dials_total = 0
+        self.persons_total = 0
+        self.abandons_total = 0
+        self.false_positives_total = 0
+
+    def record_dial(self) -> None:
+        """Count a call originated."""
+        self.dials_total += 1
+
+    def record_resolution(self, now: float, delay_seconds: float, person: bool) -> None:
+        """Record how a dial resolved: a person known after delay_seconds, or not a person."""
+        self.outcomes.record(now, delay_seconds, person)
+
+    def record_person_answer(self, now: float) -> None:
+        """Count a person who answered and is to be put through."""
+        self.persons_total += 1
+        self.regulator.record_person_answer(now)
+        self.last_hour.record_person_answer(now)
+
+    def record_abandon(self, now: float) -> None:
+        """Count an abandoned call."""
+        self.abandons_total += 1
+        self.regulator.record_abandon(now)
+        self.last_hour.record_abandon(now)
+
+    def record_false_positive(self, now: float) -> None:
+        """Count a person hung up on as a machine (it also counts as a person answer)."""
+        self.false_positives_total += 1
+        self.record_person_answer(now)
+        self.regulator.record_false_positive(now)
+        self.last_hour.record_false_positive(now)
+
+    def record_handle_time(self, handle_seconds: float) -> None:
+        """Record one operator's busy time for a connected call."""
+        self.handle_times.record(handle_seconds)
