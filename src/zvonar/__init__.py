@@ -1,0 +1,1 @@
+"""Zvonar: call-center CRM with an automatic dialer."""

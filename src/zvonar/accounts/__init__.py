@@ -1,0 +1,1 @@
+"""Users, roles, teams, per-user access settings and the operator status log."""

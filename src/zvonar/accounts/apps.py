@@ -1,0 +1,9 @@
+"""Accounts app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "zvonar.accounts"
+    verbose_name = _("Users and access")

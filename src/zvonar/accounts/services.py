@@ -1,0 +1,47 @@
+"""State changes of users: the operator's status."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from zvonar.accounts.choices import OperatorStatusChoices
+from zvonar.accounts.models import OperatorStatusLog, PauseReason, User
+from zvonar.events import project_group, send_event_on_commit, user_group
+
+
+def current_status(user: User) -> OperatorStatusLog | None:
+    return OperatorStatusLog.objects.filter(user=user, ended_at=None).first()
+
+
+@transaction.atomic
+def do_set_operator_status(
+    user: User,
+    status: str,
+    *,
+    reason: PauseReason | None = None,
+    project=None,
+    acting_user: User | None = None,
+) -> OperatorStatusLog:
+    """Close the user's open status stretch and open a new one.
+
+    Precondition: the caller checked that the change is allowed. Side effect: a
+    `operator_status` event to the user and to the groups of their projects, on commit.
+    """
+    now = timezone.now()
+    # Lock the user's row so two tabs changing status at once cannot open two stretches.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    OperatorStatusLog.objects.filter(user=user, ended_at=None).update(ended_at=now)
+    entry = OperatorStatusLog.objects.create(
+        user=user, status=status, reason=reason, project=project, started_at=now
+    )
+    event = {
+        "type": "operator_status",
+        "op": "change",
+        "user_id": user.pk,
+        "status": status,
+        "status_display": str(OperatorStatusChoices(status).label),
+        "reason": reason.name if reason else "",
+        "since": now.isoformat(),
+    }
+    project_ids = list(user.memberships.values_list("project_id", flat=True))
+    send_event_on_commit([user_group(user.pk), *map(project_group, project_ids)], event)
+    return entry

@@ -1,0 +1,11 @@
+"""URLs of the accounts app."""
+
+from django.urls import path
+
+from zvonar.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+]

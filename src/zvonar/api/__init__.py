@@ -1,0 +1,1 @@
+"""The REST API; every viewset reads through its app's permission filter."""

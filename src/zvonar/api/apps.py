@@ -1,0 +1,9 @@
+"""API app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "zvonar.api"
+    verbose_name = _("API")

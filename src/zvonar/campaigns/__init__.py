@@ -1,0 +1,1 @@
+"""Projects (calling campaigns), leads, call results, retry rules, scripts and questionnaires."""

@@ -1,0 +1,1 @@
+"""Settings, URL map and ASGI entry of the Zvonar site."""

@@ -1,0 +1,1 @@
+"""Contacts, companies, phones, custom fields, tags, categories and the blacklist."""

@@ -1,0 +1,131 @@
+"""Phone numbers: parse any written form into E.164 and derive region and time zone."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from phonenumbers import geocoder
+from phonenumbers import timezone as phone_timezone
+
+# phonenumbers gives a single zone for Russian landlines (area codes) but every Russian zone for
+# mobiles. The big three operators' DEF codes were issued per macro-region, so the home zone of
+# these codes is a sound first guess; other mobile codes stay "not exact" (see NormalizedPhone).
+RUSSIAN_MOBILE_HOME_ZONES = {
+    **dict.fromkeys(
+        ("910", "911", "915", "916", "917", "918", "920", "921", "925", "926", "928", "985"),
+        "Europe/Moscow",
+    ),
+    **dict.fromkeys(("912", "922"), "Asia/Yekaterinburg"),
+    **dict.fromkeys(("913", "923"), "Asia/Novosibirsk"),
+    **dict.fromkeys(("914", "924"), "Asia/Vladivostok"),
+}
+RUSSIAN_MOBILE_HOME_REGIONS = {
+    "Europe/Moscow": ("Центральный регион", "Central Russia"),
+    "Asia/Yekaterinburg": ("Урал", "Ural"),
+    "Asia/Novosibirsk": ("Сибирь", "Siberia"),
+    "Asia/Vladivostok": ("Дальний Восток", "Far East"),
+}
+UNKNOWN_ZONE = "Etc/Unknown"
+
+
+@dataclass(frozen=True)
+class NormalizedPhone:
+    e164: str
+    country: str
+    region: str
+    time_zone: str
+    time_zone_exact: bool
+
+
+class InvalidPhone(ValidationError):
+    """A written phone number that is no valid number."""
+
+
+def normalize_phone(raw: str, default_region: str | None = None) -> NormalizedPhone:
+    """Parse a phone written any common way; raise InvalidPhone with a message for the user."""
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidPhone(_("The phone number is empty."), code="empty")
+    region = default_region or settings.ZVONAR_DEFAULT_PHONE_REGION
+    digits = "".join(ch for ch in text if ch.isdigit())
+    # Russian habit: a trunk prefix 8 before ten digits means +7.
+    if region == "RU" and len(digits) == 11 and digits[0] == "8" and not text.startswith("+"):
+        text = "+7" + digits[1:]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        raise InvalidPhone(
+            _("“%(phone)s” is not a phone number.") % {"phone": raw}, code="unparsable"
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(
+            _("“%(phone)s” is not a valid phone number: check the digits and the country code.")
+            % {"phone": raw},
+            code="invalid",
+        )
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    country = phonenumbers.region_code_for_number(number) or ""
+    zones = [zone for zone in phone_timezone.time_zones_for_number(number) if zone != UNKNOWN_ZONE]
+    time_zone, exact = (zones[0], True) if len(zones) == 1 else ("", False)
+    if not exact and country == "RU":
+        home = RUSSIAN_MOBILE_HOME_ZONES.get(e164[2:5])
+        # An unknown Russian mobile code: Moscow time is the law's reference, and the scheduler
+        # treats a not-exact zone conservatively.
+        time_zone, exact = (home, True) if home else ("Europe/Moscow", False)
+    elif not exact and zones:
+        time_zone = zones[0]
+    return NormalizedPhone(
+        e164=e164,
+        country=country,
+        region=region_name(e164),
+        time_zone=time_zone,
+        time_zone_exact=exact,
+    )
+
+
+def format_phone(e164: str) -> str:
+    """The international written form of an E.164 number, for display."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def mask_phone(e164: str) -> str:
+    """A number with every digit but the last two hidden, for users who may not see numbers."""
+    written = format_phone(e164)
+    total = sum(ch.isdigit() for ch in written)
+    seen = 0
+    masked = []
+    for ch in written:
+        if ch.isdigit():
+            seen += 1
+            masked.append(ch if seen > total - 2 else "•")
+        else:
+            masked.append(ch)
+    return "".join(masked)
+
+
+@lru_cache(maxsize=4096)
+def _describe_cached(e164: str, language: str) -> str:
+    number = phonenumbers.parse(e164, None)
+    home = RUSSIAN_MOBILE_HOME_ZONES.get(e164[2:5]) if e164.startswith("+79") else None
+    if home:
+        ru, en = RUSSIAN_MOBILE_HOME_REGIONS[home]
+        return ru if language == "ru" else en
+    return geocoder.description_for_number(number, language) or geocoder.description_for_number(
+        number, "en"
+    )
+
+
+def region_name(e164: str) -> str:
+    """The region of a number in the active language (e.g. “Новосибирская обл.”)."""
+    try:
+        return _describe_cached(e164, (translation.get_language() or "ru")[:2])
+    except phonenumbers.NumberParseException:
+        return ""

@@ -1,0 +1,9 @@
+"""Demo app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemoConfig(AppConfig):
+    name = "zvonar.demo"
+    verbose_name = _("Demo data")

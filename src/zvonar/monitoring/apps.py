@@ -1,0 +1,9 @@
+"""Monitoring app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "zvonar.monitoring"
+    verbose_name = _("Monitoring")

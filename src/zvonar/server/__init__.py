@@ -1,0 +1,1 @@
+"""Starting the product: the `zvonar run` command."""

@@ -1,0 +1,1 @@
+"""Tasks, automatic callbacks, reminders and notifications."""

@@ -1,0 +1,9 @@
+"""Tasks app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TasksConfig(AppConfig):
+    name = "zvonar.tasks"
+    verbose_name = _("Tasks")
