@@ -114,19 +114,20 @@ class PredictiveSettings:
     connect_seconds: float = 2.0
     # Rolling-hour rate above which the policy brakes whatever the daily budget says.
     hour_guard: float = 0.045
-    # Below this many logged-in operators a wrong guess costs too much: dial progressively.
+    # Below this many operators taking calls a wrong guess costs too much: dial progressively.
     min_operators: int = 6
     warmup_handles: int = 30
     warmup_dials: int = 200
     warmup_persons: int = 20
-    refresh_seconds: float = 60.0
+    refresh_seconds: float = 120.0
     # Busy times beyond this share one conditional probability (the tail's).
     table_seconds: int = 900
     # Abandons over or under budget are paid back over this many person answers.
     payback_persons: int = 400
-    # Multiplies the model's expected overflow; >1 is more cautious.
-    caution: float = 1.0
-    checkpoints: tuple[float, ...] = (0.3, 0.6, 0.9)
+    # Half-life, in person answers, of the calibration of the model's risk to real abandons.
+    calibration_persons: int = 1500
+    # Quantiles of the delay to a person answer where arrivals and frees are compared.
+    checkpoints: tuple[float, ...] = (1 / 6, 1 / 2, 5 / 6)
 
     @property
     def target(self) -> float:
@@ -134,15 +135,7 @@ class PredictiveSettings:
         return max(0.0, self.abandon_limit - self.margin)
 
 
-def _normal_excess(mean: float, variance: float) -> float:
-    """E[max(X, 0)] for X normal with the given mean and variance."""
-    if variance <= 1e-12:
-        return max(mean, 0.0)
-    sigma = math.sqrt(variance)
-    z = mean / sigma
-    pdf = math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
-    cdf = 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
-    return sigma * pdf + mean * cdf
+_SQRT2 = math.sqrt(2.0)
 
 
 @dataclass
@@ -161,28 +154,34 @@ class _Tables:
 class PredictivePolicy:
     """Forecast-based pacing under an abandon budget.
 
-    For a few horizons h (quantiles of the delay from originate to a person
-    known), it forecasts persons arriving by h from calls in flight and from n
-    new calls, and operators free by h + the connect grace, each operator from
-    the empirical handle-time distribution conditioned on the time already
-    spent (not an exponential model: past the mean, a lognormal call is likely
-    to go on). It starts the largest n whose expected overflow, as a share of
-    the arrivals, stays within the rate the abandon budget allows now. The
-    budget pays back abandons above or below the target over the regulator's
-    window, and a rolling-hour guard brakes early.
+    A new call's person arrives after a delay d (originate to person known).
+    At a few quantiles h of d, the policy forecasts persons arriving by h from
+    calls in flight and from n new calls, and operators free by h plus the
+    connect grace: each busy operator from the empirical handle-time
+    distribution conditioned on the time already spent (not an exponential
+    model: past the mean, a lognormal call is likely to go on). The chance that
+    the n-th call's person finds nobody is the mean over those h of
+    P(arrivals > frees), normal approximation; the policy places calls while
+    that marginal risk stays under a threshold. The threshold follows the
+    abandon budget of the regulator's window: abandons above or below the
+    target are paid back over the next few hundred answers, and a rolling-hour
+    guard brakes early.
     """
 
     settings: PredictiveSettings = field(default_factory=PredictiveSettings)
     name: str = "predictive"
     _tables: _Tables | None = None
     _versions: tuple[int, int] = (-1, -1)
-    last_allowed_rate: float = 0.0
+    last_threshold: float = 0.0
+    gain: float = 1.0
+    _seen: tuple[int, int] = (0, 0)
+    _risk_sum: float = 0.0
+    _abandon_sum: float = 0.0
 
     def calls_to_start(self, snapshot: Snapshot) -> int:
-        """Largest n within the abandon budget, never fewer than progressive would start."""
+        """Most calls whose last one stays within the allowed risk; never fewer than progressive."""
         settings = self.settings
-        in_flight = snapshot.calls_in_flight
-        floor = max(0, snapshot.available - in_flight)
+        floor = max(0, snapshot.available - snapshot.calls_in_flight)
         stats = snapshot.stats
         if (
             snapshot.logged_in - snapshot.paused < settings.min_operators
@@ -192,53 +191,70 @@ class PredictivePolicy:
         ):
             return floor
         tables = self._refresh(snapshot)
-        allowed = self._allowed_rate(snapshot)
-        self.last_allowed_rate = allowed
+        threshold = self._threshold(snapshot)
         now = snapshot.now
         base_free = snapshot.available - snapshot.waiting
-        caution = settings.caution
         top = len(tables.free[0]) - 1
         busy_index = [i if i < top else top for i in map(int, snapshot.busy_elapsed)]
         ages = [(int(now - start), count) for start, count in snapshot.dialing.items()]
-        per_checkpoint: list[tuple[float, float, float]] = []
+        bins: list[tuple[float, float, float]] = []
         for k in range(len(tables.horizons)):
-            free = base_free + sum(map(tables.free[k].__getitem__, busy_index))
+            freeing = sum(map(tables.free[k].__getitem__, busy_index))
             arrive_table = tables.arrive[k]
             last = len(arrive_table) - 1
             arrivals = 0.0
             for age, count in ages:
                 if age <= last:
                     arrivals += arrive_table[age] * count
-            per_checkpoint.append((arrivals, free, arrive_table[0]))
+            # Poisson variances, a little wider than the Bernoulli ones: on the safe side.
+            bins.append((arrivals - base_free - freeing, arrivals + freeing, arrive_table[0]))
+        weight = 1.0 / len(bins)
 
-        def acceptable(n: int) -> bool:
-            for arrivals, free, per_call in per_checkpoint:
-                expected = arrivals + n * per_call
-                # Poisson variances: a little wider than the Bernoulli ones, on the safe side.
-                variance = expected + max(free - base_free, 0.0)
-                overflow = caution * _normal_excess(expected - free, variance)
-                if overflow > allowed * expected:
-                    return False
-            return True
+        def risk(n: int) -> float:
+            # The n-th call's person, arriving at h, finds nobody when the others who
+            # arrived by h are at least the operators free by h + grace (continuity +0.5).
+            total = 0.0
+            for excess, variance, per_call in bins:
+                others = (n - 1) * per_call
+                spread = math.sqrt(variance + others + 0.25)
+                total += 1.0 + math.erf((excess + others + 0.5) / (spread * _SQRT2))
+            return 0.5 * total * weight
 
-        if not acceptable(floor):
+        per_call = min(p for _, _, p in bins)
+        if per_call <= 0.0 or risk(floor + 1) > threshold:
             return floor
-        per_call = min(p for _, _, p in per_checkpoint)
-        if per_call <= 0.0:
-            return floor
-        high = floor + 1
-        cap = floor + int(4 * snapshot.logged_in / per_call) + 1
-        while high < cap and acceptable(high):
-            high = min(cap, high * 2)
-        low = floor
-        # Invariant: acceptable(low) and (high == cap or not acceptable(high)).
+        low, high = floor + 1, floor + 2
+        cap = floor + int(4 * snapshot.logged_in / per_call) + 2
+        while high < cap and risk(high) <= threshold:
+            low, high = high, min(cap, 2 * high)
+        # Invariant: the low-th call is within the risk, the high-th is not (or high is the cap).
         while high - low > 1:
             middle = (low + high) // 2
-            if acceptable(middle):
+            if risk(middle) <= threshold:
                 low = middle
             else:
                 high = middle
         return low
+
+    def _threshold(self, snapshot: Snapshot) -> float:
+        # The model's risks are biased by an unknown factor (timing inside a horizon, the
+        # normal tails); the realized abandons per unit of risk allowed calibrate it.
+        settings = self.settings
+        persons = snapshot.stats.persons_total
+        abandons = snapshot.stats.abandons_total
+        new_persons = persons - self._seen[0]
+        new_abandons = abandons - self._seen[1]
+        self._seen = (persons, abandons)
+        decay = 0.5 ** (new_persons / settings.calibration_persons) if new_persons else 1.0
+        self._risk_sum = self._risk_sum * decay + self.last_threshold * new_persons
+        self._abandon_sum = self._abandon_sum * decay + new_abandons
+        prior = settings.calibration_persons * settings.target
+        gain = (self._abandon_sum + prior) / (self._risk_sum + prior)
+        gain = min(max(gain, 0.25), 4.0)
+        self.gain = gain
+        threshold = self._allowed_rate(snapshot) / gain
+        self.last_threshold = threshold
+        return threshold
 
     def _allowed_rate(self, snapshot: Snapshot) -> float:
         settings = self.settings
@@ -285,35 +301,30 @@ def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: fl
         horizon = next(i for i in range(size + 1) if cumulative_persons[i] >= goal)
         horizons.append(max(1, horizon))
     survival = stats.handle_times.survival_table(settings.table_seconds)
+    length = len(survival)
     samples = stats.handle_times.count
     mean_handle = max(stats.handle_times.mean(), 1.0)
     grace = round(settings.connect_seconds)
+    # Under 5 samples left the empirical tail says nothing; keep the last reliable estimate.
+    reliable = sum(1 for alive in survival if alive * samples >= 5)
     arrive: list[list[float]] = []
     free: list[list[float]] = []
     for horizon in horizons:
         row = []
         for age in range(size):
             unresolved = total - cumulative_resolved[age]
-            if unresolved <= 0:
-                row.append(0.0)
-                continue
             end = min(age + horizon, size)
-            row.append((cumulative_persons[end] - cumulative_persons[age]) / unresolved)
+            arriving = cumulative_persons[end] - cumulative_persons[age]
+            row.append(arriving / unresolved if unresolved > 0 else 0.0)
         arrive.append(row)
         reach = horizon + grace
-        free_row = []
-        tail = 1.0 - math.exp(-reach / mean_handle)
-        for elapsed in range(len(survival)):
-            alive = survival[elapsed]
-            # Under 5 samples the empirical tail says nothing; keep the last estimate.
-            if alive * samples < 5:
-                free_row.append(tail)
-                continue
-            later = survival[min(elapsed + reach, len(survival) - 1)]
-            value = (alive - later) / alive
-            free_row.append(value)
-            tail = value
-        free_row.append(tail)
+        shifted = survival[reach:] + [survival[-1]] * min(reach, length)
+        free_row = [
+            (alive - later) / alive
+            for alive, later in zip(survival[:reliable], shifted, strict=False)
+        ]
+        tail = free_row[-1] if free_row else 1.0 - math.exp(-reach / mean_handle)
+        free_row.extend([tail] * (length + 1 - len(free_row)))
         free.append(free_row)
     return _Tables(horizons, arrive, free, now)
 

@@ -6,6 +6,7 @@ import math
 import random
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 
 class DialResult(Enum):
@@ -78,6 +79,14 @@ class CustomerModel:
     busy_after: float = 4.0
     failed_after: float = 2.0
 
+    @cached_property
+    def _talk_parameters(self) -> tuple[float, float]:
+        return lognormal_parameters(self.talk_mean, self.talk_cv)
+
+    @cached_property
+    def _wrap_up_parameters(self) -> tuple[float, float]:
+        return lognormal_parameters(self.wrap_up_mean, self.wrap_up_cv)
+
     @property
     def timeout(self) -> float:
         """The ring timeout actually used."""
@@ -104,7 +113,7 @@ class CustomerModel:
         detect = rng.random()
         if person:
             classified = not (self.amd and detect < self.amd_false_positive)
-            talk_mu, talk_sigma = lognormal_parameters(self.talk_mean, self.talk_cv)
+            talk_mu, talk_sigma = self._talk_parameters
             talk = rng.lognormvariate(talk_mu, talk_sigma)
             patience = self.patience_median * math.exp(self.patience_sigma * rng.gauss(0.0, 1.0))
             result = DialResult.PERSON
@@ -113,7 +122,7 @@ class CustomerModel:
             talk = self.machine_handle
             patience = 1e9
             result = DialResult.MACHINE
-        wrap_mu, wrap_sigma = lognormal_parameters(self.wrap_up_mean, self.wrap_up_cv)
+        wrap_mu, wrap_sigma = self._wrap_up_parameters
         wrap_up = rng.lognormvariate(wrap_mu, wrap_sigma) if result is DialResult.PERSON else 0.0
         classified_after = answer + (self.amd_seconds if self.amd else 0.0)
         return DialOutcome(result, answer, classified_after, classified, talk, wrap_up, patience)
