@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
-APT_PACKAGES_TEST := postgresql redis-server chromium gettext
 
 .PHONY: run test test-sqlite test-postgres lint venv frontend system-test-deps lock messages clean
 
@@ -34,12 +33,13 @@ run: venv frontend
 	$(BIN)/zvonar demo
 	$(BIN)/zvonar run --host $(HOST) --port $(PORT)
 
-# Debian packages the tests drive for real: PostgreSQL, Redis, Chromium.
+# Debian packages the tests drive for real: PostgreSQL, Redis, Chromium, gettext.
 system-test-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \

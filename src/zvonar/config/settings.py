@@ -147,7 +147,7 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = os.environ.get("ZVONAR_LANGUAGE", "ru")
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [Path(os.environ.get("ZVONAR_LOCALE_DIR", PACKAGE_DIR / "locale"))]
 TIME_ZONE = os.environ.get("ZVONAR_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

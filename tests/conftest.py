@@ -1,0 +1,61 @@
+"""Personas and shared fixtures; the header says which database the suite runs on."""
+
+import pytest
+from django.conf import settings
+from tests.personas import add_member, make_contact, make_user
+
+from zvonar.accounts.models import User
+from zvonar.campaigns.choices import MembershipRoleChoices, ResultClassChoices
+from zvonar.campaigns.models import CallResult, Lead, Project
+from zvonar.crm.models import Contact
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return [f"zvonar test database: {engine}", f"zvonar channel layer: {layer}"]
+
+
+@pytest.fixture
+def admin_anna(db) -> User:
+    return make_user("anna", first_name="Анна", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def supervisor_sergey(db) -> User:
+    return make_user("sergey", first_name="Сергей")
+
+
+@pytest.fixture
+def operator_olga(db) -> User:
+    return make_user("olga", first_name="Ольга")
+
+
+@pytest.fixture
+def operator_ivan(db) -> User:
+    return make_user("ivan", first_name="Иван")
+
+
+@pytest.fixture
+def sales_project(db, supervisor_sergey, operator_olga, operator_ivan) -> Project:
+    """A project supervised by Sergey with Olga and Ivan as operators and one success result."""
+    project = Project.objects.create(name="Продажи")
+    add_member(project, supervisor_sergey, MembershipRoleChoices.SUPERVISOR)
+    add_member(project, operator_olga)
+    add_member(project, operator_ivan)
+    CallResult.objects.create(
+        project=project, name="Согласие", result_class=ResultClassChoices.SUCCESS, is_final=True
+    )
+    return project
+
+
+@pytest.fixture
+def other_project(db) -> Project:
+    return Project.objects.create(name="Чужой проект")
+
+
+@pytest.fixture
+def client_petrov(db, sales_project) -> Contact:
+    contact = make_contact("+7 912 345 67 89", last_name="Петров", first_name="Пётр")
+    Lead.objects.create(project=sales_project, contact=contact, phone=contact.phones.first())
+    return contact
