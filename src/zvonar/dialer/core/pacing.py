@@ -110,7 +110,7 @@ class PredictiveSettings:
 
     abandon_limit: float = 0.03
     # Steer below the limit so that day-to-day noise stays under it.
-    margin: float = 0.005
+    margin: float = 0.003
     connect_seconds: float = 2.0
     # Rolling-hour rate above which the policy brakes whatever the daily budget says.
     hour_guard: float = 0.045
@@ -124,8 +124,14 @@ class PredictiveSettings:
     table_seconds: int = 900
     # Abandons over or under budget are paid back over this many person answers.
     payback_persons: int = 400
+    # Time constant of the recent dialing rate, seconds.
+    rate_seconds: float = 30.0
+    # Count the arrivals of calls the next ticks will place at the recent rate.
+    anticipate: bool = True
     # Half-life, in person answers, of the calibration of the model's risk to real abandons.
-    calibration_persons: int = 1500
+    calibration_persons: int = 2000
+    # Weight, in person answers, of the prior belief that the model's risk is unbiased.
+    calibration_prior: int = 300
     # Quantiles of the delay to a person answer where arrivals and frees are compared.
     checkpoints: tuple[float, ...] = (1 / 6, 1 / 2, 5 / 6)
 
@@ -147,6 +153,8 @@ class _Tables:
     arrive: list[list[float]]
     # free[k][elapsed]: P(an operator busy for elapsed seconds is free by horizon + grace).
     free: list[list[float]]
+    # ahead[k]: persons arriving by horizon k per call-per-second placed from now on.
+    ahead: list[float]
     built_at: float
 
 
@@ -174,6 +182,9 @@ class PredictivePolicy:
     _versions: tuple[int, int] = (-1, -1)
     last_threshold: float = 0.0
     gain: float = 1.0
+    _dial_rate: float = 0.0
+    _last_rate_at: float = -1e18
+    _last_dials: int = 0
     _seen: tuple[int, int] = (0, 0)
     _risk_sum: float = 0.0
     _abandon_sum: float = 0.0
@@ -192,35 +203,45 @@ class PredictivePolicy:
             return floor
         tables = self._refresh(snapshot)
         threshold = self._threshold(snapshot)
+        self._update_dial_rate(snapshot)
         now = snapshot.now
         base_free = snapshot.available - snapshot.waiting
         top = len(tables.free[0]) - 1
         busy_index = [i if i < top else top for i in map(int, snapshot.busy_elapsed)]
+        busy_count = max(len(busy_index), 1)
         ages = [(int(now - start), count) for start, count in snapshot.dialing.items()]
-        bins: list[tuple[float, float, float]] = []
+        bins: list[tuple[float, float, float, float]] = []
         for k in range(len(tables.horizons)):
             freeing = sum(map(tables.free[k].__getitem__, busy_index))
             arrive_table = tables.arrive[k]
             last = len(arrive_table) - 1
             arrivals = 0.0
+            variance = 0.0
             for age, count in ages:
                 if age <= last:
-                    arrivals += arrive_table[age] * count
-            # Poisson variances, a little wider than the Bernoulli ones: on the safe side.
-            bins.append((arrivals - base_free - freeing, arrivals + freeing, arrive_table[0]))
+                    chance = arrive_table[age]
+                    arrivals += chance * count
+                    variance += chance * (1.0 - chance) * count
+            # Calls the next ticks will place arrive partly before h and take operators too.
+            future = self._dial_rate * tables.ahead[k]
+            arrivals += future
+            # Bernoulli variances; the operators' one from their mean chance of freeing.
+            variance += future + freeing * (1.0 - freeing / busy_count)
+            first = arrive_table[0]
+            bins.append((arrivals - base_free - freeing, variance, first * (1.0 - first), first))
         weight = 1.0 / len(bins)
 
         def risk(n: int) -> float:
             # The n-th call's person, arriving at h, finds nobody when the others who
             # arrived by h are at least the operators free by h + grace (continuity +0.5).
             total = 0.0
-            for excess, variance, per_call in bins:
+            for excess, variance, per_call_variance, per_call in bins:
                 others = (n - 1) * per_call
-                spread = math.sqrt(variance + others + 0.25)
+                spread = math.sqrt(variance + (n - 1) * per_call_variance + 0.25)
                 total += 1.0 + math.erf((excess + others + 0.5) / (spread * _SQRT2))
             return 0.5 * total * weight
 
-        per_call = min(p for _, _, p in bins)
+        per_call = min(p for _, _, _, p in bins)
         if per_call <= 0.0 or risk(floor + 1) > threshold:
             return floor
         low, high = floor + 1, floor + 2
@@ -236,6 +257,16 @@ class PredictivePolicy:
                 high = middle
         return low
 
+    def _update_dial_rate(self, snapshot: Snapshot) -> None:
+        dials = snapshot.stats.dials_total
+        elapsed = snapshot.now - self._last_rate_at
+        if elapsed > 0 and self._last_rate_at > -1e17:
+            recent = (dials - self._last_dials) / elapsed
+            weight = min(1.0, elapsed / self.settings.rate_seconds)
+            self._dial_rate += weight * (recent - self._dial_rate)
+        self._last_rate_at = snapshot.now
+        self._last_dials = dials
+
     def _threshold(self, snapshot: Snapshot) -> float:
         # The model's risks are biased by an unknown factor (timing inside a horizon, the
         # normal tails); the realized abandons per unit of risk allowed calibrate it.
@@ -248,7 +279,7 @@ class PredictivePolicy:
         decay = 0.5 ** (new_persons / settings.calibration_persons) if new_persons else 1.0
         self._risk_sum = self._risk_sum * decay + self.last_threshold * new_persons
         self._abandon_sum = self._abandon_sum * decay + new_abandons
-        prior = settings.calibration_persons * settings.target
+        prior = settings.calibration_prior * settings.target
         gain = (self._abandon_sum + prior) / (self._risk_sum + prior)
         gain = min(max(gain, 0.25), 4.0)
         self.gain = gain
@@ -326,7 +357,13 @@ def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: fl
         tail = free_row[-1] if free_row else 1.0 - math.exp(-reach / mean_handle)
         free_row.extend([tail] * (length + 1 - len(free_row)))
         free.append(free_row)
-    return _Tables(horizons, arrive, free, now)
+    ahead = [
+        sum(cumulative_persons[min(horizon - start, size)] for start in range(1, horizon)) / total
+        if settings.anticipate and total
+        else 0.0
+        for horizon in horizons
+    ]
+    return _Tables(horizons, arrive, free, ahead, now)
 
 
 _POLICIES: dict[str, Any] = {
