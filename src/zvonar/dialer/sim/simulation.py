@@ -373,6 +373,10 @@ class Simulation:
                 return
 
     def _login(self, now: float, operator: _Operator) -> None:
+        if operator.logout_pending:
+            # Back for the next shift before the last call of the previous one ended.
+            operator.logout_pending = False
+            return
         operator.status = operator_transition(operator.status, OperatorEvent.LOG_IN)[0]
         operator.logout_pending = False
         self.logged_in += 1
