@@ -27,3 +27,16 @@ class FieldTypeChoices(models.TextChoices):
     CHECKBOX = "checkbox", _("Checkbox")
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("E-mail")
+
+
+class ImportStatusChoices(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DuplicatePolicyChoices(models.TextChoices):
+    SKIP = "skip", _("Skip the row")
+    UPDATE = "update", _("Update the existing contact")
+    MERGE = "merge", _("Merge into the existing contact (fill empty fields, add phones)")

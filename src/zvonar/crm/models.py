@@ -5,7 +5,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zvonar.crm.choices import ContactKindChoices, FieldTypeChoices, PhoneKindChoices
+from zvonar.crm.choices import (
+    ContactKindChoices,
+    FieldTypeChoices,
+    ImportStatusChoices,
+    PhoneKindChoices,
+)
 from zvonar.crm.phones import format_phone, region_name
 
 
@@ -241,6 +246,11 @@ class Email(models.Model):
         return self.address
 
 
+class BlacklistQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(removed_at=None)
+
+
 class BlacklistEntry(models.Model):
     """A number never to be dialed: everywhere (no project) or in one project."""
 
@@ -264,21 +274,161 @@ class BlacklistEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("date"), default=timezone.now)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    removal_reason = models.CharField(_("reason for removal"), max_length=255, blank=True)
+
+    objects = BlacklistQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("blacklisted number")
         verbose_name_plural = _("blacklist")
         ordering = ["-created_at"]
         constraints = [
+            # Removed entries stay as the log of their removal, so only active ones are unique.
             models.UniqueConstraint(
-                fields=["number", "project"], name="blacklist_unique_per_project"
+                fields=["number", "project"],
+                condition=models.Q(removed_at=None),
+                name="blacklist_unique_per_project",
             ),
             models.UniqueConstraint(
                 fields=["number"],
-                condition=models.Q(project=None),
+                condition=models.Q(project=None, removed_at=None),
                 name="blacklist_unique_global",
             ),
         ]
 
     def __str__(self) -> str:
         return format_phone(self.number)
+
+
+class ImportJob(models.Model):
+    """One upload of a contacts file, run in the background after the user confirmed it."""
+
+    file = models.FileField(_("file"), upload_to="imports/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    options = models.JSONField(_("options"), default=dict)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ImportStatusChoices.choices,
+        default=ImportStatusChoices.PENDING,
+    )
+    error = models.TextField(_("error"), blank=True)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    merged = models.PositiveIntegerField(_("merged"), default=0)
+    skipped_no_phone = models.PositiveIntegerField(_("skipped: no phone"), default=0)
+    skipped_duplicate = models.PositiveIntegerField(_("skipped: duplicate"), default=0)
+    skipped_blacklisted = models.PositiveIntegerField(_("skipped: blacklisted"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid"), default=0)
+    rejected_file = models.FileField(_("rejected rows"), upload_to="imports/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == "done" else 0
+        return min(100, round(100 * self.rows_processed / self.rows_total))
+
+
+class SavedFilter(models.Model):
+    """A named contact search, private to its author or shared with everybody."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="saved_contact_filters",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    query = models.TextField(_("query"), blank=True)
+    shared = models.BooleanField(_("shared"), default=False)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserTablePreference(models.Model):
+    """The columns a user chose for one table."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="table_preferences",
+    )
+    table = models.CharField(_("table"), max_length=100)
+    columns = models.JSONField(_("columns"), default=list)
+
+    class Meta:
+        verbose_name = _("table preference")
+        verbose_name_plural = _("table preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "table"], name="table_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.table}"
+
+
+class ContactMergeLog(models.Model):
+    """Who merged which card into which, with the field choices and the lost card's values."""
+
+    survivor = models.ForeignKey(
+        Contact,
+        verbose_name=_("kept card"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="merge_logs",
+    )
+    merged_contact_id = models.PositiveIntegerField(_("merged card"))
+    choices = models.JSONField(_("field choices"), default=dict)
+    merged_values = models.JSONField(_("merged card's values"), default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("merge of contacts")
+        verbose_name_plural = _("merges of contacts")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.merged_contact_id} → #{self.survivor_id}"

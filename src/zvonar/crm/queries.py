@@ -28,9 +28,9 @@ def blacklist_visible_to(user) -> QuerySet[BlacklistEntry]:
     if not user.is_authenticated:
         return BlacklistEntry.objects.none()
     if user.is_admin:
-        return BlacklistEntry.objects.all()
+        return BlacklistEntry.objects.active()
     supervised = user.memberships.filter(role=MembershipRoleChoices.SUPERVISOR).values("project")
-    return BlacklistEntry.objects.filter(Q(project=None) | Q(project__in=supervised))
+    return BlacklistEntry.objects.active().filter(Q(project=None) | Q(project__in=supervised))
 
 
 def access_contact(user, pk) -> Contact:
@@ -39,7 +39,7 @@ def access_contact(user, pk) -> Contact:
 
 def is_blacklisted(number: str, project=None) -> bool:
     """Whether an E.164 number may not be dialed, globally or in this project."""
-    entries = BlacklistEntry.objects.filter(number=number)
+    entries = BlacklistEntry.objects.active().filter(number=number)
     if project is None:
         return entries.filter(project=None).exists()
     return entries.filter(Q(project=None) | Q(project=project)).exists()

@@ -1,0 +1,1036 @@
+"""Reading contact files (CSV in any common encoding, XLSX) and importing them in batches."""
+
+import codecs
+import contextlib
+import csv
+import datetime
+import io
+import itertools
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zvonar.crm.choices import ContactKindChoices, DuplicatePolicyChoices, FieldTypeChoices
+from zvonar.crm.models import (
+    BlacklistEntry,
+    CardField,
+    Category,
+    Contact,
+    Email,
+    Phone,
+    Tag,
+)
+from zvonar.crm.phones import InvalidPhone, normalize_phone
+
+# (codec, label); "auto" asks the detector.
+ENCODINGS = [
+    ("utf-8-sig", "UTF-8"),
+    ("cp1251", "Windows-1251"),
+    ("koi8_r", "KOI8-R"),
+    ("utf-16", "UTF-16"),
+    ("cp1250", "Windows-1250"),
+]
+DELIMITERS = [(";", ";"), (",", ","), ("\t", "Tab"), ("|", "|")]
+SAMPLE_BYTES = 256 * 1024
+BATCH_SIZE = 2000
+# csv refuses longer fields; a comment of 1 MB is no contact, it is broken quoting.
+csv.field_size_limit(1024 * 1024)
+
+STANDARD_FIELDS = [
+    ("full_name", gettext_lazy("Full name (last, first, middle)")),
+    ("last_name", gettext_lazy("Last name")),
+    ("first_name", gettext_lazy("First name")),
+    ("middle_name", gettext_lazy("Middle name")),
+    ("company_name", gettext_lazy("Company")),
+    ("company_phone", gettext_lazy("Company phone")),
+    ("position", gettext_lazy("Position")),
+    ("phone", gettext_lazy("Phone")),
+    ("email", gettext_lazy("E-mail")),
+    ("address", gettext_lazy("Address")),
+    ("city", gettext_lazy("City")),
+    ("comment", gettext_lazy("Comment")),
+    ("source", gettext_lazy("Source")),
+    ("tags", gettext_lazy("Tags (comma separated)")),
+    ("category", gettext_lazy("Category")),
+    ("responsible", gettext_lazy("Responsible operator (login)")),
+]
+TEXT_FIELDS = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "position",
+    "address",
+    "city",
+    "comment",
+    "source",
+)
+# Header words users write, lower-cased, to the field they mean.
+HEADER_SYNONYMS = {
+    "фио": "full_name",
+    "ф.и.о.": "full_name",
+    "full name": "full_name",
+    "name": "full_name",
+    "клиент": "full_name",
+    "контактное лицо": "full_name",
+    "фамилия": "last_name",
+    "last name": "last_name",
+    "surname": "last_name",
+    "nazwisko": "last_name",
+    "имя": "first_name",
+    "first name": "first_name",
+    "imię": "first_name",
+    "отчество": "middle_name",
+    "middle name": "middle_name",
+    "компания": "company_name",
+    "организация": "company_name",
+    "company": "company_name",
+    "firma": "company_name",
+    "телефон компании": "company_phone",
+    "company phone": "company_phone",
+    "должность": "position",
+    "position": "position",
+    "телефон": "phone",
+    "тел": "phone",
+    "тел.": "phone",
+    "мобильный": "phone",
+    "мобильный телефон": "phone",
+    "рабочий телефон": "phone",
+    "домашний телефон": "phone",
+    "phone": "phone",
+    "mobile": "phone",
+    "telefon": "phone",
+    "numer": "phone",
+    "email": "email",
+    "e-mail": "email",
+    "почта": "email",
+    "эл. почта": "email",
+    "адрес": "address",
+    "address": "address",
+    "adres": "address",
+    "город": "city",
+    "city": "city",
+    "miasto": "city",
+    "комментарий": "comment",
+    "примечание": "comment",
+    "comment": "comment",
+    "источник": "source",
+    "source": "source",
+    "теги": "tags",
+    "метки": "tags",
+    "tags": "tags",
+    "категория": "category",
+    "category": "category",
+    "kategoria": "category",
+    "ответственный": "responsible",
+    "responsible": "responsible",
+}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message is for the user."""
+
+
+@dataclass
+class FileFormat:
+    kind: str  # csv, xlsx
+    encoding: str = ""
+    delimiter: str = ""
+
+
+@dataclass
+class ImportOptions:
+    encoding: str = "auto"
+    delimiter: str = "auto"
+    has_header: bool = True
+    mapping: list[str] | None = None  # one field code per column; "" ignores the column
+    category_id: int | None = None
+    project_id: int | None = None
+    tag_ids: list[int] = field(default_factory=list)
+    policy: str = DuplicatePolicyChoices.SKIP
+    source: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportOptions":
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known)
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    cells: list[str]
+    values: dict = field(default_factory=dict)
+    phones: list = field(default_factory=list)
+    company_phones: list = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    custom: dict = field(default_factory=dict)
+    category: str = ""
+    responsible: str = ""
+    errors: list[str] = field(default_factory=list)
+    status: str = ""  # created, updated, merged, no_phone, duplicate, blacklisted, invalid
+
+
+@dataclass
+class ImportSummary:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    skipped_no_phone: int = 0
+    skipped_duplicate: int = 0
+    skipped_blacklisted: int = 0
+    invalid: int = 0
+
+    def count(self, status: str) -> None:
+        attribute = {
+            "no_phone": "skipped_no_phone",
+            "duplicate": "skipped_duplicate",
+            "blacklisted": "skipped_blacklisted",
+        }.get(status, status)
+        setattr(self, attribute, getattr(self, attribute) + 1)
+
+    def lines(self) -> list[str]:
+        return [
+            _("Rows read: %(count)s") % {"count": self.total},
+            _("Created: %(count)s") % {"count": self.created},
+            _("Updated: %(count)s") % {"count": self.updated},
+            _("Merged: %(count)s") % {"count": self.merged},
+            _("Skipped, no phone: %(count)s") % {"count": self.skipped_no_phone},
+            _("Skipped, duplicate: %(count)s") % {"count": self.skipped_duplicate},
+            _("Skipped, blacklisted: %(count)s") % {"count": self.skipped_blacklisted},
+            _("Invalid: %(count)s") % {"count": self.invalid},
+        ]
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def detect_format(path: Path, encoding: str = "auto", delimiter: str = "auto") -> FileFormat:
+    """What the file is; raise ImportFileError for empty, binary or undecodable files."""
+    with open(path, "rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise ImportFileError(_("The file is empty."))
+    if sample.startswith(b"PK\x03\x04"):
+        return FileFormat(kind="xlsx")
+    if sample.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("Old Excel files (.xls) are not supported: save the file as .xlsx or CSV.")
+        )
+    if encoding == "auto":
+        encoding = detect_encoding(sample)
+    text = _decode_sample(sample, encoding)
+    if delimiter == "auto":
+        delimiter = detect_delimiter(text)
+    return FileFormat(kind="csv", encoding=encoding, delimiter=delimiter)
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    controls = sum(1 for byte in sample[:8192] if byte < 9 or 13 < byte < 32)
+    return b"\x00" in sample[:8192] or controls > len(sample[:8192]) // 100
+
+
+def detect_encoding(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _looks_binary(sample):
+        raise ImportFileError(
+            _("The file is not a text table (CSV) nor an Excel file: it looks like binary data.")
+        )
+    with contextlib.suppress(UnicodeDecodeError):
+        # A sample may end inside a multi-byte character; the incremental decoder keeps it.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8-sig"
+    best = charset_normalizer.from_bytes(
+        sample, cp_isolation=["cp1251", "koi8_r", "cp1250"], preemptive_behaviour=False
+    ).best()
+    if best is None:
+        raise ImportFileError(
+            _("The encoding of the file cannot be recognized: choose it in the list.")
+        )
+    return best.encoding
+
+
+def _decode_sample(sample: bytes, encoding: str) -> str:
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise _encoding_error(encoding, sample[: getattr(error, "start", 0)]) from error
+
+
+def _encoding_error(encoding: str, before: bytes) -> ImportFileError:
+    label = dict(ENCODINGS).get(encoding, encoding)
+    return ImportFileError(
+        _(
+            "The file is not in the %(encoding)s encoding (line %(line)s cannot be read): "
+            "choose another encoding."
+        )
+        % {"encoding": label, "line": before.count(b"\n") + 1}
+    )
+
+
+def detect_delimiter(text: str) -> str:
+    lines = text.splitlines()[:50]
+    if len(lines) > 1 and not text.endswith("\n"):
+        lines = lines[:-1]  # the sample may cut the last line
+    best, best_score = ";", -1.0
+    for delimiter, _label in DELIMITERS:
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        width, times = Counter(widths).most_common(1)[0]
+        if width < 2:
+            continue
+        score = times / len(widths) + width / 1000
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_rows(path: Path, file_format: FileFormat) -> Iterator[list[str]]:
+    """Every row of the file as a list of strings, streamed; raises ImportFileError."""
+    if file_format.kind == "xlsx":
+        yield from _read_xlsx(path)
+        return
+    with open(path, "rb") as raw:
+        text = io.TextIOWrapper(raw, encoding=file_format.encoding, newline="")
+        reader = csv.reader(text, delimiter=file_format.delimiter, strict=True)
+        try:
+            for row in reader:
+                if "\x00" in "".join(row):
+                    raise ImportFileError(
+                        _("The file is not a text table (CSV): line %(line)s holds binary data.")
+                        % {"line": reader.line_num}
+                    )
+                yield row
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                _(
+                    "The file is not in the %(encoding)s encoding (near line %(line)s): "
+                    "choose another encoding."
+                )
+                % {
+                    "encoding": dict(ENCODINGS).get(file_format.encoding, file_format.encoding),
+                    "line": reader.line_num + 1,
+                }
+            ) from error
+        except csv.Error as error:
+            raise ImportFileError(
+                _(
+                    "The file is broken near line %(line)s (%(error)s): check the quotes "
+                    "or choose another delimiter."
+                )
+                % {"line": reader.line_num, "error": error}
+            ) from error
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> Iterator[list[str]]:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(_("The Excel file cannot be opened: it is damaged.")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            cells = [_cell_text(value) for value in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            yield cells
+    finally:
+        workbook.close()
+
+
+def open_table(path: Path, options: ImportOptions) -> tuple[FileFormat, list[str], Iterator]:
+    """The format, the header and an iterator of (line, cells) of the data rows."""
+    file_format = detect_format(path, options.encoding, options.delimiter)
+    rows = (row for row in read_rows(path, file_format) if any(cell.strip() for cell in row))
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    if options.has_header:
+        header, start = [cell.strip() for cell in first], 2
+    else:
+        header, start = [f"#{number}" for number in range(1, len(first) + 1)], 1
+        rows = itertools.chain([first], rows)
+    return file_format, header, zip(itertools.count(start), rows, strict=False)
+
+
+# ---------------------------------------------------------------- mapping
+
+
+def field_choices() -> list[tuple[str, str]]:
+    """Every field a column can go to: standard fields, then the card templates' fields."""
+    choices = [("", _("— do not import —"))] + [
+        (code, str(label)) for code, label in STANDARD_FIELDS
+    ]
+    for card_field in CardField.objects.select_related("template").order_by("template", "order"):
+        choices.append((f"custom:{card_field.code}", f"{card_field.label} ({card_field.template})"))
+    return list(dict(choices).items())
+
+
+def guess_mapping(header: list[str]) -> list[str]:
+    custom = {}
+    for card_field in CardField.objects.all():
+        custom.setdefault(card_field.label.lower(), f"custom:{card_field.code}")
+        custom.setdefault(card_field.code.lower(), f"custom:{card_field.code}")
+    mapping = []
+    for title in header:
+        key = " ".join(title.lower().replace("_", " ").split()).rstrip(":")
+        code = HEADER_SYNONYMS.get(key) or custom.get(key, "")
+        if not code and ("телефон" in key or "phone" in key):
+            code = "phone"
+        mapping.append(code)
+    return mapping
+
+
+def mapping_from_names(header: list[str], names: dict | list) -> list[str]:
+    """A mapping given as {column title: field} (the CLI's map.json) or a list."""
+    if isinstance(names, list):
+        return [str(code or "") for code in names]
+    return [str(names.get(title, "") or "") for title in header]
+
+
+def check_mapping(mapping: list[str]) -> None:
+    if "phone" not in mapping and "company_phone" not in mapping:
+        raise ImportFileError(
+            _("No column is mapped to a phone: only contacts with a phone can be imported.")
+        )
+    known = {code for code, _label in field_choices()}
+    unknown = [code for code in mapping if code and code not in known]
+    if unknown:
+        raise ImportFileError(
+            _("Unknown fields in the mapping: %(fields)s.") % {"fields": ", ".join(unknown)}
+        )
+
+
+# ---------------------------------------------------------------- one row
+
+
+class RowParser:
+    """Turns the cells of a row into contact values, collecting the row's problems."""
+
+    def __init__(self, mapping: list[str]):
+        self.mapping = mapping
+        self.card_fields = {
+            f"custom:{card_field.code}": card_field for card_field in CardField.objects.all()
+        }
+
+    def parse(self, line: int, cells: list[str]) -> ParsedRow:
+        row = ParsedRow(line=line, cells=cells)
+        for code, raw in zip(self.mapping, cells, strict=False):
+            value = raw.strip()
+            if not code or not value:
+                continue
+            if code in ("phone", "company_phone"):
+                target = row.phones if code == "phone" else row.company_phones
+                for part in _split_phones(value):
+                    try:
+                        target.append(normalize_phone(part, with_region=False))
+                    except InvalidPhone as error:
+                        row.errors.append(error.messages[0])
+            elif code == "full_name":
+                parts = value.split()
+                for name, part in zip(
+                    ("last_name", "first_name", "middle_name"), parts, strict=False
+                ):
+                    row.values.setdefault(name, part[:150])
+                if len(parts) > 3:
+                    row.values["middle_name"] = " ".join(parts[2:])[:150]
+            elif code == "email":
+                for address in value.replace(",", " ").replace(";", " ").split():
+                    try:
+                        validate_email(address)
+                    except ValidationError:
+                        row.errors.append(
+                            _("“%(email)s” is not an e-mail address.") % {"email": address}
+                        )
+                    else:
+                        row.emails.append(address)
+            elif code == "tags":
+                row.tags.extend(tag.strip()[:100] for tag in value.split(",") if tag.strip())
+            elif code == "category":
+                row.category = value[:150]
+            elif code == "responsible":
+                row.responsible = value
+            elif code == "company_name":
+                row.values["company_name"] = value[:255]
+            elif code in self.card_fields:
+                self._parse_custom(row, self.card_fields[code], value)
+            elif code in TEXT_FIELDS:
+                row.values[code] = value[:500] if code == "address" else value
+        return row
+
+    def _parse_custom(self, row: ParsedRow, card_field: CardField, value: str) -> None:
+        kind = card_field.field_type
+        try:
+            if kind == FieldTypeChoices.NUMBER:
+                number = float(value.replace(",", ".").replace(" ", ""))
+                row.custom[card_field.code] = int(number) if number.is_integer() else number
+            elif kind == FieldTypeChoices.DATE:
+                row.custom[card_field.code] = _parse_date(value).isoformat()
+            elif kind == FieldTypeChoices.CHECKBOX:
+                row.custom[card_field.code] = value.lower() in ("1", "да", "yes", "true", "+", "y")
+            elif kind == FieldTypeChoices.MULTI_SELECT:
+                row.custom[card_field.code] = [part.strip() for part in value.split(",")]
+            else:
+                row.custom[card_field.code] = value
+        except ValueError:
+            row.errors.append(
+                _("“%(value)s” is not a valid value of “%(field)s”.")
+                % {"value": value, "field": card_field.label}
+            )
+
+
+def _split_phones(value: str) -> list[str]:
+    for separator in (",", ";", "/", "\n"):
+        if separator in value:
+            return [part for part in value.split(separator) if part.strip()]
+    return [value]
+
+
+def _parse_date(value: str) -> datetime.date:
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"):
+        with contextlib.suppress(ValueError):
+            return datetime.datetime.strptime(value, pattern).date()
+    raise ValueError(value)
+
+
+# ---------------------------------------------------------------- the import
+
+
+class ContactImporter:
+    """Imports rows in batches: duplicates and the blacklist are looked up once per batch."""
+
+    def __init__(self, options: ImportOptions, *, acting_user=None, dry_run: bool = False):
+        from zvonar.campaigns.models import Project
+
+        self.options = options
+        self.acting_user = acting_user
+        self.dry_run = dry_run
+        self.summary = ImportSummary()
+        self.project = Project.objects.get(pk=options.project_id) if options.project_id else None
+        self.category = (
+            Category.objects.get(pk=options.category_id) if options.category_id else None
+        )
+        self.tag_ids = list(options.tag_ids)
+        self.categories: dict[str, int] = {}
+        self.tags: dict[str, int] = {}
+        self.users: dict[str, int | None] = {}
+        self.companies: dict[str, int] = {}
+        self.rejected: list[tuple[ParsedRow, str]] = []
+
+    # The caller decides where rejected rows go; run() hands them over per batch.
+    def run(
+        self,
+        rows: Iterator,
+        parser: RowParser,
+        *,
+        on_batch: Callable[["ContactImporter", int], None] | None = None,
+    ) -> ImportSummary:
+        context = transaction.atomic() if self.dry_run else contextlib.nullcontext()
+        with context:
+            processed = 0
+            for batch in _batched(rows, BATCH_SIZE):
+                parsed = [parser.parse(line, list(cells)) for line, cells in batch]
+                with transaction.atomic():
+                    self.import_batch(parsed)
+                processed += len(parsed)
+                if on_batch:
+                    on_batch(self, processed)
+            if self.dry_run:
+                transaction.set_rollback(True)
+        return self.summary
+
+    def classify(self, rows: list[ParsedRow]) -> dict[str, int]:
+        """Mark each row's status without writing; returns number -> existing contact id."""
+        numbers = {phone.e164 for row in rows for phone in row.phones + row.company_phones}
+        blacklisted = set(
+            BlacklistEntry.objects.active()
+            .filter(number__in=numbers)
+            .filter(_project_condition(self.project))
+            .values_list("number", flat=True)
+        )
+        existing = dict(
+            Phone.objects.filter(
+                number__in=numbers, contact__deleted_at=None, contact__merged_into=None
+            )
+            .order_by("contact_id")
+            .values_list("number", "contact_id")
+        )
+        seen: set[str] = set()
+        for row in rows:
+            self.summary.total += 1
+            if (row.errors and not (row.phones or row.company_phones)) or row.errors:
+                row.status = "invalid"
+            elif not (row.phones or row.company_phones):
+                row.status = "no_phone"
+            else:
+                row.phones = [phone for phone in row.phones if phone.e164 not in blacklisted]
+                row.company_phones = [
+                    phone for phone in row.company_phones if phone.e164 not in blacklisted
+                ]
+                own = [phone.e164 for phone in row.phones or row.company_phones]
+                if not own:
+                    row.status = "blacklisted"
+                elif any(number in existing for number in own):
+                    row.status = "existing"
+                elif any(number in seen for number in own):
+                    # A repeat inside the file: the first row of the batch already holds it.
+                    row.status = "duplicate"
+                else:
+                    row.status = "new"
+                seen.update(own)
+        return existing
+
+    def import_batch(self, rows: list[ParsedRow]) -> None:
+        existing = self.classify(rows)
+        policy = self.options.policy
+        for row in rows:
+            if row.status == "existing" and policy == DuplicatePolicyChoices.SKIP:
+                row.status = "duplicate"
+        self._resolve_lookups(rows)
+        new_rows = [row for row in rows if row.status == "new"]
+        to_change = [row for row in rows if row.status == "existing"]
+        created = self._create(new_rows)
+        changed = self._change(to_change, existing)
+        if self.project is not None:
+            self._add_leads(created + changed)
+        for row in rows:
+            if row.status == "existing":
+                row.status = "updated" if policy == DuplicatePolicyChoices.UPDATE else "merged"
+            elif row.status == "new":
+                row.status = "created"
+            self.summary.count(row.status)
+            if row.status in ("invalid", "no_phone", "duplicate", "blacklisted"):
+                self.rejected.append((row, _reason(row)))
+
+    # -- lookups of names given in the file
+
+    def _resolve_lookups(self, rows: list[ParsedRow]) -> None:
+        from zvonar.accounts.models import User
+
+        wanted = {row.category for row in rows if row.category} - self.categories.keys()
+        if wanted:
+            for category in Category.objects.filter(name__in=wanted):
+                self.categories[category.name] = category.pk
+            for name in wanted - self.categories.keys():
+                self.categories[name] = Category.objects.create(name=name).pk
+        wanted = {tag for row in rows for tag in row.tags} - self.tags.keys()
+        if wanted:
+            for tag in Tag.objects.filter(name__in=wanted):
+                self.tags[tag.name] = tag.pk
+            for name in wanted - self.tags.keys():
+                self.tags[name] = Tag.objects.create(name=name).pk
+        wanted = {row.responsible for row in rows if row.responsible} - self.users.keys()
+        if wanted:
+            for user in User.objects.filter(username__in=wanted):
+                self.users[user.username] = user.pk
+            for name in wanted - self.users.keys():
+                self.users[name] = None
+        for row in rows:
+            if (
+                row.responsible
+                and self.users.get(row.responsible) is None
+                and row.status
+                in (
+                    "new",
+                    "existing",
+                )
+            ):
+                row.errors.append(
+                    _("There is no user with the login “%(login)s”.") % {"login": row.responsible}
+                )
+                row.status = "invalid"
+        companies = {
+            row.values["company_name"]
+            for row in rows
+            if row.status in ("new", "existing") and _is_person_of_company(row)
+        } - self.companies.keys()
+        if companies:
+            for pk, name in (
+                Contact.objects.alive()
+                .filter(kind=ContactKindChoices.COMPANY, company_name__in=companies)
+                .order_by("pk")
+                .values_list("pk", "company_name")
+            ):
+                self.companies.setdefault(name, pk)
+
+    def _contact_values(self, row: ParsedRow) -> dict:
+        values = {name: value for name, value in row.values.items() if name in TEXT_FIELDS}
+        values["company_name"] = row.values.get("company_name", "")
+        if row.category:
+            values["category_id"] = self.categories[row.category]
+        elif self.category is not None:
+            values["category_id"] = self.category.pk
+        if row.responsible:
+            values["responsible_id"] = self.users[row.responsible]
+        if self.options.source and not values.get("source"):
+            values["source"] = self.options.source
+        return values
+
+    def _create(self, rows: list[ParsedRow]) -> list[tuple[int, ParsedRow]]:
+        if not rows:
+            return []
+        self._create_companies(rows)
+        now = timezone.now()
+        contacts = []
+        for row in rows:
+            values = self._contact_values(row)
+            person = any(row.values.get(name) for name in ("last_name", "first_name"))
+            kind = (
+                ContactKindChoices.COMPANY
+                if values["company_name"] and not person
+                else ContactKindChoices.PERSON
+            )
+            contact = Contact(
+                kind=kind,
+                custom_fields=row.custom,
+                created_at=now,
+                created_by=self.acting_user,
+                **values,
+            )
+            if _is_person_of_company(row):
+                contact.company_id = self.companies.get(values["company_name"])
+            contacts.append(contact)
+        created = Contact.objects.bulk_create(contacts)
+        pairs = [(contact.pk, row) for contact, row in zip(created, rows, strict=True)]
+        self._add_related(pairs, existing_numbers=set(), primary=True)
+        return pairs
+
+    def _create_companies(self, rows: list[ParsedRow]) -> None:
+        # A row with a person and a company makes the company a card of its own, once.
+        missing: dict[str, ParsedRow] = {}
+        for row in rows:
+            name = row.values.get("company_name", "")
+            if _is_person_of_company(row) and name not in self.companies:
+                missing.setdefault(name, row)
+        if not missing:
+            return
+        companies = Contact.objects.bulk_create(
+            [
+                Contact(
+                    kind=ContactKindChoices.COMPANY,
+                    company_name=name,
+                    category_id=self._contact_values(row).get("category_id"),
+                    created_by=self.acting_user,
+                )
+                for name, row in missing.items()
+            ]
+        )
+        phones = []
+        for company, row in zip(companies, missing.values(), strict=True):
+            self.companies[company.company_name] = company.pk
+            phones += _phones_of(company.pk, row.company_phones)
+        Phone.objects.bulk_create(phones, ignore_conflicts=True)
+
+    def _change(
+        self, rows: list[ParsedRow], existing: dict[str, int]
+    ) -> list[tuple[int, ParsedRow]]:
+        if not rows:
+            return []
+        pairs = []
+        for row in rows:
+            own = [phone.e164 for phone in row.phones or row.company_phones]
+            pairs.append((next(existing[n] for n in own if n in existing), row))
+        contacts = Contact.objects.in_bulk([pk for pk, _row in pairs])
+        overwrite = self.options.policy == DuplicatePolicyChoices.UPDATE
+        fields = set()
+        for pk, row in pairs:
+            contact = contacts[pk]
+            for name, value in self._contact_values(row).items():
+                if value and (overwrite or not getattr(contact, name)):
+                    setattr(contact, name, value)
+                    fields.add(name)
+            for code, value in row.custom.items():
+                if overwrite or contact.custom_fields.get(code) in (None, ""):
+                    contact.custom_fields[code] = value
+                    fields.add("custom_fields")
+        if fields:
+            Contact.objects.bulk_update(contacts.values(), sorted(fields | {"updated_at"}))
+        numbers = set(
+            Phone.objects.filter(contact__in=contacts).values_list("contact_id", "number")
+        )
+        self._add_related(pairs, existing_numbers=numbers, primary=False)
+        return pairs
+
+    def _add_related(self, pairs, *, existing_numbers: set, primary: bool) -> None:
+        phones, emails, tags = [], [], []
+        for pk, row in pairs:
+            new_phones = [
+                p for p in row.phones or row.company_phones if (pk, p.e164) not in existing_numbers
+            ]
+            phones += _phones_of(pk, new_phones, primary=primary)
+            emails += [Email(contact_id=pk, address=address) for address in row.emails]
+            tag_ids = {self.tags[name] for name in row.tags} | set(self.tag_ids)
+            tags += [Contact.tags.through(contact_id=pk, tag_id=tag_id) for tag_id in tag_ids]
+        Phone.objects.bulk_create(phones, ignore_conflicts=not primary)
+        if emails:
+            Email.objects.bulk_create(emails)
+        if tags:
+            Contact.tags.through.objects.bulk_create(tags, ignore_conflicts=True)
+
+    def _add_leads(self, pairs) -> None:
+        from zvonar.campaigns.models import Lead
+
+        ids = [pk for pk, _row in pairs]
+        already = set(
+            Lead.objects.filter(project=self.project, contact_id__in=ids).values_list(
+                "contact_id", flat=True
+            )
+        )
+        phone_of: dict[int, int] = {}
+        for contact_id, phone_id in (
+            Phone.objects.filter(contact_id__in=set(ids) - already)
+            .order_by("-is_primary", "id")
+            .values_list("contact_id", "id")
+        ):
+            phone_of.setdefault(contact_id, phone_id)
+        Lead.objects.bulk_create(
+            [
+                Lead(project=self.project, contact_id=pk, phone_id=phone_of.get(pk))
+                for pk in dict.fromkeys(ids)
+                if pk not in already
+            ]
+        )
+
+
+def _batched(iterable, size: int) -> Iterator[tuple]:
+    iterator = iter(iterable)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _project_condition(project):
+    from django.db.models import Q
+
+    return Q(project=None) | Q(project=project) if project is not None else Q(project=None)
+
+
+def _is_person_of_company(row: ParsedRow) -> bool:
+    return bool(row.values.get("company_name")) and any(
+        row.values.get(name) for name in ("last_name", "first_name")
+    )
+
+
+def _phones_of(contact_id: int, phones, primary: bool = True) -> list[Phone]:
+    unique = list({phone.e164: phone for phone in phones}.values())
+    return [
+        Phone(
+            contact_id=contact_id,
+            number=phone.e164,
+            country=phone.country,
+            time_zone=phone.time_zone,
+            time_zone_exact=phone.time_zone_exact,
+            is_primary=primary and index == 0,
+        )
+        for index, phone in enumerate(unique)
+    ]
+
+
+def _reason(row: ParsedRow) -> str:
+    if row.status == "invalid":
+        return " ".join(row.errors)
+    return {
+        "no_phone": _("No phone."),
+        "duplicate": _("Duplicate: a contact with this phone exists."),
+        "blacklisted": _("The phone is in the blacklist."),
+    }[row.status]
+
+
+# ---------------------------------------------------------------- preview, job, CLI
+
+
+def preview(
+    path: Path, options: ImportOptions, limit: int = 20
+) -> tuple[FileFormat, list[str], list[ParsedRow]]:
+    """The first rows as the import would see them; writes nothing."""
+    file_format, header, rows = open_table(path, options)
+    mapping = options.mapping if options.mapping is not None else guess_mapping(header)
+    parser = RowParser(mapping)
+    parsed = [parser.parse(line, cells) for line, cells in itertools.islice(rows, limit)]
+    if "phone" in mapping or "company_phone" in mapping:
+        importer = ContactImporter(options)
+        importer.classify(parsed)
+        for row in parsed:
+            if row.status == "existing":
+                row.status = (
+                    "duplicate" if options.policy == DuplicatePolicyChoices.SKIP else options.policy
+                )
+            elif row.status == "new":
+                row.status = "created"
+    return file_format, header, parsed
+
+
+def count_rows(path: Path, options: ImportOptions) -> int:
+    """Reads the whole file once, so that a broken file fails before anything is written."""
+    _format, _header, rows = open_table(path, options)
+    return sum(1 for _row in rows)
+
+
+class RejectedRowsWriter:
+    """The rejected rows with the reason of each, as a CSV Excel opens (UTF-8 with BOM, ;)."""
+
+    def __init__(self, path: Path, header: list[str]):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        self.writer = csv.writer(self.handle, delimiter=";")
+        self.writer.writerow([_("Line"), *header, _("Reason")])
+
+    def write(self, rejected: list[tuple[ParsedRow, str]]) -> None:
+        self.writer.writerows(
+            [row.line, *map(escape_formula, row.cells), reason] for row, reason in rejected
+        )
+        rejected.clear()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def escape_formula(value) -> str:
+    """A cell a spreadsheet would run as a formula gets an apostrophe in front."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def import_file(
+    path: Path,
+    options: ImportOptions,
+    *,
+    acting_user=None,
+    dry_run: bool = False,
+    rejected_path: Path | None = None,
+    on_progress: Callable[[int, int, ImportSummary], None] | None = None,
+) -> ImportSummary:
+    """The whole import of one file: check it all, then write in batches."""
+    total = count_rows(path, options)
+    if total == 0:
+        raise ImportFileError(_("The file has no rows below the header."))
+    _format, header, rows = open_table(path, options)
+    mapping = options.mapping if options.mapping is not None else guess_mapping(header)
+    check_mapping(mapping)
+    importer = ContactImporter(options, acting_user=acting_user, dry_run=dry_run)
+    writer = RejectedRowsWriter(rejected_path, header) if rejected_path else None
+
+    def after_batch(importer: ContactImporter, processed: int) -> None:
+        if writer:
+            writer.write(importer.rejected)
+        else:
+            importer.rejected.clear()
+        if on_progress:
+            on_progress(processed, total, importer.summary)
+
+    try:
+        importer.run(rows, RowParser(mapping), on_batch=after_batch)
+    finally:
+        if writer:
+            writer.close()
+    return importer.summary
+
+
+def run_import_job(job_id: int) -> None:
+    """Run one pending ImportJob to its end; failures are written on the job, not raised."""
+    from zvonar.crm.models import ImportJob
+
+    claimed = ImportJob.objects.filter(pk=job_id, status="pending").update(
+        status="running", started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.get(pk=job_id)
+    options = ImportOptions.from_dict(job.options)
+    rejected_name = f"imports/rejected-{job.pk}.csv"
+    rejected_path = Path(settings.MEDIA_ROOT) / rejected_name
+
+    def progress(processed: int, total: int, summary: ImportSummary) -> None:
+        _store(job, summary, rows_processed=processed, rows_total=total)
+
+    try:
+        with _language_of(job.created_by):
+            summary = import_file(
+                Path(job.file.path),
+                options,
+                acting_user=job.created_by,
+                rejected_path=rejected_path,
+                on_progress=progress,
+            )
+    except ImportFileError as error:
+        job.status, job.error, job.finished_at = "failed", str(error), timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        return
+    except Exception as error:  # a job must end in a state the page can show
+        job.status, job.error, job.finished_at = "failed", repr(error), timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        raise
+    job.rejected_file.name = rejected_name
+    _store(job, summary, status="done", finished_at=timezone.now(), rows_processed=summary.total)
+    job.save(update_fields=["rejected_file"])
+
+
+def _store(job, summary: ImportSummary, **extra) -> None:
+    values = {
+        "created": summary.created,
+        "updated": summary.updated,
+        "merged": summary.merged,
+        "skipped_no_phone": summary.skipped_no_phone,
+        "skipped_duplicate": summary.skipped_duplicate,
+        "skipped_blacklisted": summary.skipped_blacklisted,
+        "invalid": summary.invalid,
+        **extra,
+    }
+    for name, value in values.items():
+        setattr(job, name, value)
+    type(job).objects.filter(pk=job.pk).update(**values)
+
+
+@contextlib.contextmanager
+def _language_of(user):
+    from django.utils import translation
+
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        yield
+
+
+def load_mapping(path: Path) -> dict | list:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
