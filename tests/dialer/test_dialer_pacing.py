@@ -26,6 +26,7 @@ def snapshot(
     now: float = 100.0,
     available: int = 0,
     busy: list[float] | None = None,
+    wrapping: list[float] | None = None,
     dialing: dict[float, int] | None = None,
     waiting: int = 0,
     paused: int = 0,
@@ -36,13 +37,12 @@ def snapshot(
     return Snapshot(
         now=now,
         available=available,
-        busy_elapsed=busy,
+        talking_elapsed=busy,
+        wrap_up_elapsed=wrapping or [],
         dialing=dialing or {},
         waiting=waiting,
-        talking=len(busy),
-        wrap_up=0,
         paused=paused,
-        logged_in=available + len(busy) + paused,
+        logged_in=available + len(busy) + len(wrapping or []) + paused,
         stats=stats or DialerStatistics(),
     )
 
@@ -59,7 +59,8 @@ def warmed_statistics(seed: int = 1, person_rate: float = 0.2) -> DialerStatisti
         if person:
             stats.record_person_answer(i * 1.5)
     for _ in range(500):
-        stats.record_handle_time(rng.lognormvariate(4.5, 0.8) + 10)
+        stats.record_talk_time(rng.lognormvariate(4.5, 0.8))
+        stats.record_wrap_up_time(rng.lognormvariate(2.2, 0.5))
     return stats
 
 
@@ -67,6 +68,7 @@ snapshots = st.builds(
     snapshot,
     available=st.integers(0, 60),
     busy=st.lists(st.floats(0, 2000), max_size=60),
+    wrapping=st.lists(st.floats(0, 100), max_size=10),
     dialing=st.dictionaries(st.floats(60, 100), st.integers(1, 20), max_size=10),
     waiting=st.integers(0, 5),
     paused=st.integers(0, 5),
@@ -115,8 +117,10 @@ def test_predictive_falls_back_to_progressive_with_few_operators() -> None:
 
 
 def test_predictive_dials_ahead_for_operators_about_to_free_up() -> None:
-    """With many busy operators and none free, predictive still places calls; progressive none."""
-    snap = snapshot(available=0, busy=[float(30 + 7 * i) for i in range(40)], stats=STATS)
+    """With operators in wrap-up and none free, predictive already dials; progressive does not."""
+    snap = snapshot(
+        busy=[float(30 + 7 * i) for i in range(40)], wrapping=[2.0, 4.0, 6.0, 8.0], stats=STATS
+    )
     assert make_policy("progressive").calls_to_start(snap) == 0
     assert make_policy("predictive").calls_to_start(snap) > 0
 
@@ -124,11 +128,16 @@ def test_predictive_dials_ahead_for_operators_about_to_free_up() -> None:
 def test_predictive_brakes_when_the_budget_is_spent() -> None:
     """After many abandons in the regulator window, predictive places fewer calls."""
     busy = [float(30 + 7 * i) for i in range(40)]
-    relaxed = make_policy("predictive").calls_to_start(snapshot(busy=busy, stats=STATS))
+    wrapping = [2.0, 4.0, 6.0, 8.0]
+    relaxed = make_policy("predictive").calls_to_start(
+        snapshot(busy=busy, wrapping=wrapping, stats=STATS)
+    )
     spent = warmed_statistics()
     for _ in range(200):
         spent.record_abandon(3000.0)
-    braked = make_policy("predictive").calls_to_start(snapshot(busy=busy, stats=spent))
+    braked = make_policy("predictive").calls_to_start(
+        snapshot(busy=busy, wrapping=wrapping, stats=spent)
+    )
     assert braked < relaxed
 
 

@@ -15,7 +15,8 @@ second:
    idle) and, if nobody is free within ``connect_seconds`` (2 s), sends
    ``CONNECT_TIMEOUT``: message, hang-up, counted as abandoned;
 5. feeds :class:`DialerStatistics` with every dial, resolution, person answer,
-   abandon and handle time, and updates the lead with :func:`record_attempt`.
+   abandon, talk time and wrap-up time, and updates the lead with
+   :func:`record_attempt`.
 
 The abandon rate is abandoned calls over calls answered by a person
 (:class:`AbandonDefinition.US`); the UK variant also counts persons the
@@ -68,7 +69,7 @@ from zvonar.dialer.core.stats import (
     AbandonDefinition,
     AbandonWindow,
     DialerStatistics,
-    HandleTimeEstimator,
+    DurationEstimator,
     OutcomeEstimator,
 )
 from zvonar.dialer.core.vicidial import VicidialAdaptivePolicy
@@ -83,8 +84,8 @@ __all__ = [
     "CallView",
     "Clock",
     "DialerStatistics",
+    "DurationEstimator",
     "EndCause",
-    "HandleTimeEstimator",
     "InvalidTransition",
     "LeadPick",
     "LeadRecord",

@@ -19,12 +19,13 @@ class Snapshot:
 
     - ``now``: seconds on the dialer's clock (monotonic; only differences matter).
     - ``available``: operators in AVAILABLE, i.e. ready for a distributed call now.
-    - ``busy_elapsed``: for each operator busy with a dialer call (talking or in
-      wrap-up), seconds since that call was connected to them.
+    - ``talking_elapsed``: for each operator talking on a dialer call, seconds
+      since the call was connected to them.
+    - ``wrap_up_elapsed``: for each operator in wrap-up after a dialer call,
+      seconds since the wrap-up began (the customer hung up).
     - ``dialing``: calls originated and not yet answered or ended, as
       {origination time: number of calls}; grouping by time keeps it small.
     - ``waiting``: answered persons waiting for an operator (the connect clock runs).
-    - ``talking``, ``wrap_up``: operators in those states (included in ``busy_elapsed``).
     - ``paused``: operators logged in but not taking calls (pause, do not disturb,
       manual calls).
     - ``logged_in``: operators logged in, whatever their state.
@@ -36,15 +37,24 @@ class Snapshot:
 
     now: float
     available: int
-    busy_elapsed: Sequence[float]
+    talking_elapsed: Sequence[float]
+    wrap_up_elapsed: Sequence[float]
     dialing: Mapping[float, int]
     waiting: int
-    talking: int
-    wrap_up: int
     paused: int
     logged_in: int
     stats: DialerStatistics
     preview_requests: int = 0
+
+    @property
+    def talking(self) -> int:
+        """Operators talking on a dialer call."""
+        return len(self.talking_elapsed)
+
+    @property
+    def wrap_up(self) -> int:
+        """Operators in wrap-up after a dialer call."""
+        return len(self.wrap_up_elapsed)
 
     @property
     def calls_dialing(self) -> int:
@@ -109,8 +119,10 @@ class PredictiveSettings:
     """Tuning of the predictive policy; defaults fit a 3 % regulator limit."""
 
     abandon_limit: float = 0.03
-    # Steer below the limit so that day-to-day noise stays under it.
-    margin: float = 0.003
+    # Steer below the limit so that day-to-day noise stays under it: at least ``margin``,
+    # more while the window holds few answers (noise_margin / sqrt(answers / limit)).
+    margin: float = 0.0015
+    noise_margin: float = 1.2
     connect_seconds: float = 2.0
     # Rolling-hour rate above which the policy brakes whatever the daily budget says.
     hour_guard: float = 0.045
@@ -130,15 +142,22 @@ class PredictiveSettings:
     anticipate: bool = True
     # Half-life, in person answers, of the calibration of the model's risk to real abandons.
     calibration_persons: int = 2000
-    # Weight, in person answers, of the prior belief that the model's risk is unbiased.
+    # Weight, in person answers, of the prior belief about realized abandons per unit of
+    # modelled risk (below 1: the model is pessimistic, it ignores waiting callers' grace).
     calibration_prior: int = 300
+    prior_gain: float = 0.5
     # Quantiles of the delay to a person answer where arrivals and frees are compared.
     checkpoints: tuple[float, ...] = (1 / 6, 1 / 2, 5 / 6)
 
     @property
     def target(self) -> float:
-        """Abandon rate the policy steers to."""
+        """Abandon rate the policy steers to with no history."""
         return max(0.0, self.abandon_limit - self.margin)
+
+    def target_for(self, persons: int) -> float:
+        """Abandon rate to steer to when the window holds this many person answers."""
+        noise = self.noise_margin * math.sqrt(self.abandon_limit / max(persons, 1))
+        return max(0.0, self.abandon_limit - max(self.margin, noise))
 
 
 _SQRT2 = math.sqrt(2.0)
@@ -151,8 +170,11 @@ class _Tables:
     horizons: list[int]
     # arrive[k][age]: P(a call still ringing at this age gives a person by age + horizon).
     arrive: list[list[float]]
-    # free[k][elapsed]: P(an operator busy for elapsed seconds is free by horizon + grace).
-    free: list[list[float]]
+    # free_talking[k][elapsed]: P(an operator talking for elapsed seconds is free by
+    # horizon + grace), the wrap-up counted at its median.
+    free_talking: list[list[float]]
+    # free_wrap_up[k][elapsed]: the same for an operator in wrap-up for elapsed seconds.
+    free_wrap_up: list[list[float]]
     # ahead[k]: persons arriving by horizon k per call-per-second placed from now on.
     ahead: list[float]
     built_at: float
@@ -196,7 +218,8 @@ class PredictivePolicy:
         stats = snapshot.stats
         if (
             snapshot.logged_in - snapshot.paused < settings.min_operators
-            or stats.handle_times.count < settings.warmup_handles
+            or stats.talk_times.count < settings.warmup_handles
+            or stats.wrap_up_times.count < settings.warmup_handles
             or stats.outcomes.count < settings.warmup_dials
             or stats.outcomes.persons < settings.warmup_persons
         ):
@@ -206,13 +229,18 @@ class PredictivePolicy:
         self._update_dial_rate(snapshot)
         now = snapshot.now
         base_free = snapshot.available - snapshot.waiting
-        top = len(tables.free[0]) - 1
-        busy_index = [i if i < top else top for i in map(int, snapshot.busy_elapsed)]
-        busy_count = max(len(busy_index), 1)
+        top = len(tables.free_talking[0]) - 1
+        talking_index = [i if i < top else top for i in map(int, snapshot.talking_elapsed)]
+        talking_count = max(len(talking_index), 1)
+        wrap_top = len(tables.free_wrap_up[0]) - 1
+        wrap_index = [i if i < wrap_top else wrap_top for i in map(int, snapshot.wrap_up_elapsed)]
         ages = [(int(now - start), count) for start, count in snapshot.dialing.items()]
         bins: list[tuple[float, float, float, float]] = []
         for k in range(len(tables.horizons)):
-            freeing = sum(map(tables.free[k].__getitem__, busy_index))
+            talk_freeing = sum(map(tables.free_talking[k].__getitem__, talking_index))
+            wrap_table = tables.free_wrap_up[k]
+            wrap_freeing = sum(map(wrap_table.__getitem__, wrap_index))
+            freeing = talk_freeing + wrap_freeing
             arrive_table = tables.arrive[k]
             last = len(arrive_table) - 1
             arrivals = 0.0
@@ -225,8 +253,9 @@ class PredictivePolicy:
             # Calls the next ticks will place arrive partly before h and take operators too.
             future = self._dial_rate * tables.ahead[k]
             arrivals += future
-            # Bernoulli variances; the operators' one from their mean chance of freeing.
-            variance += future + freeing * (1.0 - freeing / busy_count)
+            # Bernoulli variances; talking operators' from their mean chance of freeing.
+            variance += future + talk_freeing * (1.0 - talk_freeing / talking_count)
+            variance += sum(wrap_table[i] * (1.0 - wrap_table[i]) for i in wrap_index)
             first = arrive_table[0]
             bins.append((arrivals - base_free - freeing, variance, first * (1.0 - first), first))
         weight = 1.0 / len(bins)
@@ -280,7 +309,7 @@ class PredictivePolicy:
         self._risk_sum = self._risk_sum * decay + self.last_threshold * new_persons
         self._abandon_sum = self._abandon_sum * decay + new_abandons
         prior = settings.calibration_prior * settings.target
-        gain = (self._abandon_sum + prior) / (self._risk_sum + prior)
+        gain = (self._abandon_sum + prior * settings.prior_gain) / (self._risk_sum + prior)
         gain = min(max(gain, 0.25), 4.0)
         self.gain = gain
         threshold = self._allowed_rate(snapshot) / gain
@@ -289,8 +318,8 @@ class PredictivePolicy:
 
     def _allowed_rate(self, snapshot: Snapshot) -> float:
         settings = self.settings
-        target = settings.target
         window = snapshot.stats.regulator.counts(snapshot.now)
+        target = settings.target_for(window.persons)
         owed = target * window.persons - window.rate * window.persons
         allowed = target + owed / max(window.persons, settings.payback_persons)
         allowed = min(max(allowed, 0.1 * target), 2.0 * target)
@@ -301,7 +330,7 @@ class PredictivePolicy:
 
     def _refresh(self, snapshot: Snapshot) -> _Tables:
         stats = snapshot.stats
-        versions = (stats.outcomes.version, stats.handle_times.version)
+        versions = (stats.outcomes.version, stats.talk_times.version)
         tables = self._tables
         if tables is not None and (
             snapshot.now - tables.built_at < self.settings.refresh_seconds
@@ -312,6 +341,20 @@ class PredictivePolicy:
         tables = _build_tables(stats, self.settings, snapshot.now)
         self._tables = tables
         return tables
+
+
+def _conditional_ends(survival: list[float], samples: int, reach: int) -> list[float]:
+    """[P(a duration already e long ends within reach more seconds) for e in the table]."""
+    length = len(survival)
+    # Under 5 samples left the empirical tail says nothing; keep the last reliable estimate.
+    reliable = sum(1 for alive in survival if alive * samples >= 5)
+    shifted = survival[reach:] + [survival[-1]] * min(reach, length)
+    row = [
+        (alive - later) / alive for alive, later in zip(survival[:reliable], shifted, strict=False)
+    ]
+    tail = row[-1] if row else 0.0
+    row.extend([tail] * (length + 1 - len(row)))
+    return row
 
 
 def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: float) -> _Tables:
@@ -331,15 +374,13 @@ def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: fl
         goal = quantile * person_total
         horizon = next(i for i in range(size + 1) if cumulative_persons[i] >= goal)
         horizons.append(max(1, horizon))
-    survival = stats.handle_times.survival_table(settings.table_seconds)
-    length = len(survival)
-    samples = stats.handle_times.count
-    mean_handle = max(stats.handle_times.mean(), 1.0)
+    talk_survival = stats.talk_times.survival_table(settings.table_seconds)
+    wrap_survival = stats.wrap_up_times.survival_table(settings.table_seconds)
+    wrap_median = stats.wrap_up_times.median()
     grace = round(settings.connect_seconds)
-    # Under 5 samples left the empirical tail says nothing; keep the last reliable estimate.
-    reliable = sum(1 for alive in survival if alive * samples >= 5)
     arrive: list[list[float]] = []
-    free: list[list[float]] = []
+    free_talking: list[list[float]] = []
+    free_wrap_up: list[list[float]] = []
     for horizon in horizons:
         row = []
         for age in range(size):
@@ -349,21 +390,17 @@ def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: fl
             row.append(arriving / unresolved if unresolved > 0 else 0.0)
         arrive.append(row)
         reach = horizon + grace
-        shifted = survival[reach:] + [survival[-1]] * min(reach, length)
-        free_row = [
-            (alive - later) / alive
-            for alive, later in zip(survival[:reliable], shifted, strict=False)
-        ]
-        tail = free_row[-1] if free_row else 1.0 - math.exp(-reach / mean_handle)
-        free_row.extend([tail] * (length + 1 - len(free_row)))
-        free.append(free_row)
+        free_talking.append(
+            _conditional_ends(talk_survival, stats.talk_times.count, max(0, reach - wrap_median))
+        )
+        free_wrap_up.append(_conditional_ends(wrap_survival, stats.wrap_up_times.count, reach))
     ahead = [
         sum(cumulative_persons[min(horizon - start, size)] for start in range(1, horizon)) / total
         if settings.anticipate and total
         else 0.0
         for horizon in horizons
     ]
-    return _Tables(horizons, arrive, free, ahead, now)
+    return _Tables(horizons, arrive, free_talking, free_wrap_up, ahead, now)
 
 
 _POLICIES: dict[str, Any] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from dataclasses import dataclass
 from enum import Enum
@@ -140,17 +141,17 @@ class OutcomeEstimator:
         return self.persons / len(self._samples) if self._samples else 0.0
 
 
-class HandleTimeEstimator:
-    """Recent handle times (connect to free again) as an empirical distribution."""
+class DurationEstimator:
+    """Recent durations (talk or wrap-up) as an empirical distribution."""
 
     def __init__(self, max_samples: int = 600) -> None:
         self.max_samples = max_samples
         self._samples: deque[float] = deque()
         self.version = 0
 
-    def record(self, handle_seconds: float) -> None:
-        """Record how long an operator was busy with one connected call."""
-        self._samples.append(handle_seconds)
+    def record(self, seconds: float) -> None:
+        """Record one duration."""
+        self._samples.append(seconds)
         if len(self._samples) > self.max_samples:
             self._samples.popleft()
         self.version += 1
@@ -161,11 +162,15 @@ class HandleTimeEstimator:
         return len(self._samples)
 
     def mean(self) -> float:
-        """Mean handle time; 0 without data."""
+        """Mean duration; 0 without data."""
         return sum(self._samples) / len(self._samples) if self._samples else 0.0
 
+    def median(self) -> int:
+        """Median duration rounded to whole seconds; 0 without data."""
+        return round(statistics.median(self._samples)) if self._samples else 0
+
     def survival_table(self, step_limit: int = 7200) -> list[float]:
-        """S[e] = share of handle times longer than e seconds, for e = 0..min(max seen, limit)."""
+        """S[e] = share of durations longer than e seconds, for e = 0..min(max seen, limit)."""
         n = len(self._samples)
         if n == 0:
             return [1.0]
@@ -193,7 +198,8 @@ class DialerStatistics:
         self.regulator = AbandonWindow(regulator_window_seconds, definition)
         self.last_hour = AbandonWindow(3600.0, definition)
         self.outcomes = OutcomeEstimator()
-        self.handle_times = HandleTimeEstimator()
+        self.talk_times = DurationEstimator()
+        self.wrap_up_times = DurationEstimator()
         self.dials_total = 0
         self.persons_total = 0
         self.abandons_total = 0
@@ -226,6 +232,10 @@ class DialerStatistics:
         self.regulator.record_false_positive(now)
         self.last_hour.record_false_positive(now)
 
-    def record_handle_time(self, handle_seconds: float) -> None:
-        """Record one operator's busy time for a connected call."""
-        self.handle_times.record(handle_seconds)
+    def record_talk_time(self, seconds: float) -> None:
+        """Record a connected call's talk, from connect to the customer's hang-up."""
+        self.talk_times.record(seconds)
+
+    def record_wrap_up_time(self, seconds: float) -> None:
+        """Record a wrap-up, from the hang-up to the operator free again."""
+        self.wrap_up_times.record(seconds)

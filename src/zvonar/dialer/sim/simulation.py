@@ -156,12 +156,11 @@ class Simulation:
         self.events: list[tuple[float, int, int, object]] = []
         self.sequence = 0
         self.available: dict[_Operator, None] = {}
-        self.busy_since: dict[_Operator, float] = {}
+        self.talking_since: dict[_Operator, float] = {}
+        self.wrap_up_since: dict[_Operator, float] = {}
         self.dialing: dict[float, int] = {}
         self.waiting: deque[_Call] = deque()
         self.waiting_count = 0
-        self.talking = 0
-        self.wrap_up = 0
         self.paused = 0
         self.logged_in = 0
         minutes = int(scenario.hours * 60) + 1
@@ -220,15 +219,13 @@ class Simulation:
     # --- pacing -----------------------------------------------------------------
 
     def _tick(self, now: float) -> None:
-        busy_since = self.busy_since
         snapshot = Snapshot(
             now=now,
             available=len(self.available),
-            busy_elapsed=[now - since for since in busy_since.values()],
+            talking_elapsed=[now - since for since in self.talking_since.values()],
+            wrap_up_elapsed=[now - since for since in self.wrap_up_since.values()],
             dialing=self.dialing,
             waiting=self.waiting_count,
-            talking=self.talking,
-            wrap_up=self.wrap_up,
             paused=self.paused,
             logged_in=self.logged_in,
             stats=self.stats,
@@ -325,8 +322,7 @@ class Simulation:
         operator.status = operator_transition(operator.status, OperatorEvent.CALL_CONNECTED)[0]
         operator.call = call
         operator.connected_at = now
-        self.busy_since[operator] = now
-        self.talking += 1
+        self.talking_since[operator] = now
         self.result.connected += 1
         self.result.idle_gaps.append(now - operator.idle_since)
         talk = call.outcome.talk
@@ -339,16 +335,14 @@ class Simulation:
         assert call is not None
         call.state = call_transition(call.state, CallEvent.CUSTOMER_HUNG_UP)[0]
         operator.status = operator_transition(operator.status, OperatorEvent.CALL_ENDED)[0]
-        self.talking -= 1
-        self.wrap_up += 1
+        del self.talking_since[operator]
+        self.wrap_up_since[operator] = now
+        self.stats.record_talk_time(now - operator.connected_at)
         self._push(now + call.outcome.wrap_up, _WRAP_END, operator)
 
     def _wrap_end(self, now: float, operator: _Operator) -> None:
-        self.wrap_up -= 1
-        handle = now - operator.connected_at
-        self.result.busy_seconds += handle
-        self.stats.record_handle_time(handle)
-        del self.busy_since[operator]
+        self.result.busy_seconds += now - operator.connected_at
+        self.stats.record_wrap_up_time(now - self.wrap_up_since.pop(operator))
         operator.call = None
         operator.status = operator_transition(operator.status, OperatorEvent.RESULT_SAVED)[0]
         if operator.logout_pending:
