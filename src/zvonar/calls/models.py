@@ -79,6 +79,9 @@ class Call(models.Model):
     script_path = models.JSONField(_("script path"), default=list, blank=True)
     recording = models.CharField(_("recording"), max_length=500, blank=True)
     backend_call_id = models.CharField(_("telephony call ID"), max_length=100, blank=True)
+    hangup_requested_at = models.DateTimeField(
+        _("hang-up requested"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("call")

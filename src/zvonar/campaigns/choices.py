@@ -41,6 +41,7 @@ class RetryCauseChoices(models.TextChoices):
 
 class LeadStateChoices(models.TextChoices):
     NEW = "new", _("New")
+    PREVIEW = "preview", _("Previewed by an operator")
     IN_CALL = "in_call", _("In a call")
     RETRY = "retry", _("Waiting for retry")
     CALLBACK = "callback", _("Callback scheduled")

@@ -1,5 +1,6 @@
 """Django settings, read from the environment (12-factor); the embedded default needs none."""
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "zvonar.campaigns",
     "zvonar.calls",
     "zvonar.tasks",
+    "zvonar.telephony",
+    "zvonar.dialer",
     "zvonar.workplace",
     "zvonar.monitoring",
     "zvonar.api",
@@ -174,6 +177,7 @@ CHANNEL_LAYERS = (
 
 # Telephony backend by name (see ARCHITECTURE.md); the embedded default is the simulator.
 ZVONAR_TELEPHONY_BACKEND = os.environ.get("ZVONAR_TELEPHONY", "sim")
+ZVONAR_TELEPHONY_CONFIG = json.loads(os.environ.get("ZVONAR_TELEPHONY_CONFIG", "{}"))
 ZVONAR_DEMO_PASSWORD = os.environ.get("ZVONAR_DEMO_PASSWORD", "demo")
 ZVONAR_DEFAULT_PHONE_REGION = os.environ.get("ZVONAR_DEFAULT_PHONE_REGION", "RU")
 

@@ -1,4 +1,7 @@
-"""`zvonar run`: serve pages and websockets (and, embedded, the dialer) in one process."""
+"""`zvonar run`: serve pages and websockets and, embedded, run the dialer in the same process."""
+
+import asyncio
+import logging
 
 import uvicorn
 from django.conf import settings
@@ -8,24 +11,31 @@ from zvonar.demo.logins import demo_logins_text
 
 
 class Command(BaseCommand):
-    help = "Serve Zvonar over HTTP and websockets on one port."
+    help = "Serve Zvonar over HTTP and websockets on one port, with the dialer in-process."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--log-level", default="warning")
+        parser.add_argument(
+            "--no-dialer",
+            action="store_true",
+            help="serve pages only; a separate `zvonar dialer` drives the projects",
+        )
 
-    def handle(self, *args, host, port, log_level, **options):
+    def handle(self, *args, host, port, log_level, no_dialer, **options):
         url = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"Zvonar is running at {url}"))
         self.stdout.write(f"Telephony backend: {settings.ZVONAR_TELEPHONY_BACKEND}")
         self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+        self.stdout.write("Dialer: " + ("separate process" if no_dialer else "in this process"))
         logins = demo_logins_text()
         if logins:
             self.stdout.write(logins)
         self.stdout.write("Press Ctrl+C to stop.")
         self.stdout.flush()
-        uvicorn.run(
+        logging.getLogger("zvonar").setLevel(logging.INFO)
+        config = uvicorn.Config(
             "zvonar.config.asgi:application",
             host=host,
             port=port,
@@ -33,3 +43,17 @@ class Command(BaseCommand):
             lifespan="off",
             ws="websockets-sansio",
         )
+        asyncio.run(self._serve(uvicorn.Server(config), with_dialer=not no_dialer))
+
+    async def _serve(self, server: uvicorn.Server, *, with_dialer: bool) -> None:
+        stop = asyncio.Event()
+        tasks = []
+        if with_dialer:
+            from zvonar.dialer.engine import Dialer
+
+            tasks.append(asyncio.create_task(Dialer().run(stop)))
+        try:
+            await server.serve()
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,1 @@
+"""Telephony backends behind one async protocol: originate, connect, hang up, play, record."""

@@ -1,0 +1,9 @@
+"""Telephony app configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TelephonyConfig(AppConfig):
+    name = "zvonar.telephony"
+    verbose_name = _("Telephony")
