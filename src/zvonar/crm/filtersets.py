@@ -1,41 +1,150 @@
-"""Filters of the contact list."""
+"""Filters of the contact list: the quick search and the extended search."""
 
 import contextlib
 
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 
-from zvonar.crm.models import Category, Contact, Tag
+from zvonar.crm.models import CardField, Category, Contact, Email, Phone, Tag
 from zvonar.crm.phones import InvalidPhone, normalize_phone
+
+
+def phone_condition(value: str) -> Q | None:
+    """Contacts with this number in any written form, or with a number ending in these digits."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) < 4:
+        return None
+    numbers = Phone.objects.filter(number__endswith=digits)
+    with contextlib.suppress(InvalidPhone):
+        numbers = Phone.objects.filter(
+            Q(number=normalize_phone(value, with_region=False).e164) | Q(number__endswith=digits)
+        )
+    return Q(pk__in=numbers.values("contact_id"))
+
+
+def looks_like_phone(value: str) -> bool:
+    return not any(ch.isalpha() for ch in value) and sum(ch.isdigit() for ch in value) >= 4
+
+
+def custom_field_choices():
+    return [
+        (code, label)
+        for code, label in CardField.objects.order_by("label").values_list("code", "label")
+    ]
+
+
+def user_choices():
+    from zvonar.accounts.models import User
+
+    return User.objects.filter(is_active=True).order_by("username")
+
+
+def last_result_choices():
+    from zvonar.campaigns.models import CallResult
+
+    return CallResult.objects.select_related("project").order_by("project__name", "name")
 
 
 class ContactFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
+    name = django_filters.CharFilter(label=_("Name"), method="search_name")
+    phone = django_filters.CharFilter(label=_("Phone"), method="search_phone")
+    company = django_filters.CharFilter(
+        label=_("Company"), field_name="company_name", lookup_expr="ucontains"
+    )
+    address = django_filters.CharFilter(label=_("Address"), method="search_address")
+    email = django_filters.CharFilter(label=_("E-mail"), method="search_email")
+    field = django_filters.ChoiceFilter(
+        label=_("Custom field"), choices=custom_field_choices, method="search_nothing"
+    )
+    field_value = django_filters.CharFilter(label=_("Value"), method="search_custom_field")
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.all()
     )
     tags = django_filters.ModelMultipleChoiceFilter(label=_("Tags"), queryset=Tag.objects.all())
+    responsible = django_filters.ModelChoiceFilter(
+        label=_("Responsible"), queryset=lambda request: user_choices()
+    )
+    last_result = django_filters.ModelChoiceFilter(
+        label=_("Last result"),
+        queryset=lambda request: last_result_choices(),
+        method="search_last_result",
+    )
+    created = django_filters.DateFromToRangeFilter(
+        label=_("Created"),
+        field_name="created_at",
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    updated = django_filters.DateFromToRangeFilter(
+        label=_("Updated"),
+        field_name="updated_at",
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("My contacts"), method="search_mine", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Contact
         fields = ["q", "kind", "category", "tags"]
 
     def search(self, queryset, name, value):
-        """Name, company, address or e-mail; a phone in any written form or its last digits."""
+        """A phone in any written form or its last digits; else name, company, address, e-mail."""
         value = value.strip()
         if not value:
             return queryset
-        condition = (
-            Q(last_name__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(company_name__icontains=value)
-            | Q(address__icontains=value)
-            | Q(emails__address__icontains=value)
+        if looks_like_phone(value):
+            return queryset.filter(phone_condition(value))
+        return queryset.filter(
+            Q(last_name__ucontains=value)
+            | Q(first_name__ucontains=value)
+            | Q(company_name__ucontains=value)
+            | Q(address__ucontains=value)
+            | Q(city__ucontains=value)
+            | Q(pk__in=Email.objects.filter(address__ucontains=value).values("contact_id"))
         )
-        digits = "".join(ch for ch in value if ch.isdigit())
-        if len(digits) >= 4:
-            with contextlib.suppress(InvalidPhone):
-                condition |= Q(phones__number=normalize_phone(value).e164)
-            condition |= Q(phones__number__endswith=digits)
-        return queryset.filter(condition).distinct()
+
+    def search_name(self, queryset, name, value):
+        condition = Q()
+        # Every word must appear in one of the name fields: "Петров Пётр" finds Пётр Петров.
+        for word in value.split():
+            condition &= (
+                Q(last_name__ucontains=word)
+                | Q(first_name__ucontains=word)
+                | Q(middle_name__ucontains=word)
+                | Q(company_name__ucontains=word)
+            )
+        return queryset.filter(condition)
+
+    def search_phone(self, queryset, name, value):
+        condition = phone_condition(value)
+        return queryset.filter(condition) if condition is not None else queryset.none()
+
+    def search_address(self, queryset, name, value):
+        return queryset.filter(Q(address__ucontains=value) | Q(city__ucontains=value))
+
+    def search_email(self, queryset, name, value):
+        emails = Email.objects.filter(address__ucontains=value.strip())
+        return queryset.filter(pk__in=emails.values("contact_id"))
+
+    def search_nothing(self, queryset, name, value):
+        return queryset
+
+    def search_custom_field(self, queryset, name, value):
+        code = self.form.cleaned_data.get("field")
+        if not code or not value:
+            return queryset
+        return queryset.alias(custom_value=KT(f"custom_fields__{code}")).filter(
+            custom_value__ucontains=value
+        )
+
+    def search_last_result(self, queryset, name, value):
+        return queryset.filter(leads__last_result=value).distinct()
+
+    def search_mine(self, queryset, name, value):
+        if not value or self.request is None:
+            return queryset
+        return queryset.filter(responsible=self.request.user)

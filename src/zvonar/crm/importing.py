@@ -16,12 +16,17 @@ import charset_normalizer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zvonar.crm.choices import ContactKindChoices, DuplicatePolicyChoices, FieldTypeChoices
+from zvonar.crm.choices import (
+    ContactKindChoices,
+    DuplicatePolicyChoices,
+    FieldTypeChoices,
+    PhoneKindChoices,
+)
 from zvonar.crm.models import (
     BlacklistEntry,
     CardField,
@@ -710,28 +715,20 @@ class ContactImporter:
         if not rows:
             return []
         self._create_companies(rows)
-        now = timezone.now()
+        template = _row_template(Contact)
+        template.update(created_at=timezone.now(), updated_at=timezone.now())
+        template["created_by_id"] = getattr(self.acting_user, "pk", None)
         contacts = []
         for row in rows:
-            values = self._contact_values(row)
+            values = {**template, **self._contact_values(row), "custom_fields": row.custom}
             person = any(row.values.get(name) for name in ("last_name", "first_name"))
-            kind = (
-                ContactKindChoices.COMPANY
-                if values["company_name"] and not person
-                else ContactKindChoices.PERSON
-            )
-            contact = Contact(
-                kind=kind,
-                custom_fields=row.custom,
-                created_at=now,
-                created_by=self.acting_user,
-                **values,
-            )
+            if values["company_name"] and not person:
+                values["kind"] = ContactKindChoices.COMPANY
             if _is_person_of_company(row):
-                contact.company_id = self.companies.get(values["company_name"])
-            contacts.append(contact)
-        created = Contact.objects.bulk_create(contacts)
-        pairs = [(contact.pk, row) for contact, row in zip(created, rows, strict=True)]
+                values["company_id"] = self.companies.get(values["company_name"])
+            contacts.append(values)
+        ids = insert_rows(Contact, contacts, ids=True)
+        pairs = list(zip(ids, rows, strict=True))
         self._add_related(pairs, existing_numbers=set(), primary=True)
         return pairs
 
@@ -759,7 +756,7 @@ class ContactImporter:
         for company, row in zip(companies, missing.values(), strict=True):
             self.companies[company.company_name] = company.pk
             phones += _phones_of(company.pk, row.company_phones)
-        Phone.objects.bulk_create(phones, ignore_conflicts=True)
+        insert_rows(Phone, phones, ids=False)
 
     def _change(
         self, rows: list[ParsedRow], existing: dict[str, int]
@@ -795,15 +792,23 @@ class ContactImporter:
         phones, emails, tags = [], [], []
         for pk, row in pairs:
             new_phones = [
-                p for p in row.phones or row.company_phones if (pk, p.e164) not in existing_numbers
+                phone
+                for phone in row.phones or row.company_phones
+                if (pk, phone.e164) not in existing_numbers
             ]
             phones += _phones_of(pk, new_phones, primary=primary)
-            emails += [Email(contact_id=pk, address=address) for address in row.emails]
+            emails += [
+                {"contact_id": pk, "address": address, "is_primary": index == 0 and primary}
+                for index, address in enumerate(dict.fromkeys(row.emails))
+            ]
             tag_ids = {self.tags[name] for name in row.tags} | set(self.tag_ids)
             tags += [Contact.tags.through(contact_id=pk, tag_id=tag_id) for tag_id in tag_ids]
-        Phone.objects.bulk_create(phones, ignore_conflicts=not primary)
-        if emails:
-            Email.objects.bulk_create(emails)
+        if primary:
+            insert_rows(Phone, phones, ids=False)
+        else:
+            # Existing contacts may already have some of the numbers: let the database skip them.
+            Phone.objects.bulk_create([Phone(**phone) for phone in phones], ignore_conflicts=True)
+        insert_rows(Email, emails, ids=False)
         if tags:
             Contact.tags.through.objects.bulk_create(tags, ignore_conflicts=True)
 
@@ -850,19 +855,60 @@ def _is_person_of_company(row: ParsedRow) -> bool:
     )
 
 
-def _phones_of(contact_id: int, phones, primary: bool = True) -> list[Phone]:
+def _phones_of(contact_id: int, phones, primary: bool = True) -> list[dict]:
     unique = list({phone.e164: phone for phone in phones}.values())
     return [
-        Phone(
-            contact_id=contact_id,
-            number=phone.e164,
-            country=phone.country,
-            time_zone=phone.time_zone,
-            time_zone_exact=phone.time_zone_exact,
-            is_primary=primary and index == 0,
-        )
+        {
+            "contact_id": contact_id,
+            "number": phone.e164,
+            "kind": PhoneKindChoices.MOBILE,
+            "country": phone.country,
+            "time_zone": phone.time_zone,
+            "time_zone_exact": phone.time_zone_exact,
+            "is_primary": primary and index == 0,
+            "comment": "",
+        }
         for index, phone in enumerate(unique)
     ]
+
+
+def _row_template(model) -> dict:
+    return {
+        field.attname: field.get_default()
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def insert_rows(model, rows: list[dict], *, ids: bool) -> list[int]:
+    """Insert plain rows (every column given); returns their ids when asked.
+
+    On PostgreSQL through COPY, ids drawn from the table's sequence first: several times
+    faster than INSERT for the import's batches."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        created = model.objects.bulk_create([model(**row) for row in rows])
+        return [instance.pk for instance in created]
+    table = model._meta.db_table
+    columns = list(rows[0])
+    with connection.cursor() as cursor:
+        pks: list[int] = []
+        if ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, len(rows)],
+            )
+            pks = [pk for (pk,) in cursor.fetchall()]
+        names = ", ".join(f'"{column}"' for column in (["id"] if ids else []) + columns)
+        with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for index, row in enumerate(rows):
+                values = [
+                    json.dumps(value) if isinstance(value, dict | list) else value
+                    for value in row.values()
+                ]
+                copy.write_row([pks[index], *values] if ids else values)
+    return pks
 
 
 def _reason(row: ParsedRow) -> str:

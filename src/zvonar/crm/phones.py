@@ -131,7 +131,7 @@ def _russian_prefix(prefix: str) -> tuple[bool, str, str, bool]:
 
 def _normalize_russian(raw: str, national: str, with_region: bool) -> NormalizedPhone:
     # The import's hot path: a plainly written Russian number skips the general parser.
-    valid, country, time_zone, exact = _russian_prefix(national[:6])
+    valid, country, time_zone, exact = _russian_prefix(national[:5])
     if not valid:
         raise _invalid(raw)
     e164 = "+7" + national

@@ -4,10 +4,20 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from zvonar.crm.display import phone_for
-from zvonar.crm.models import Contact
+from zvonar.crm.models import Contact, UserTablePreference
+
+DEFAULT_COLUMNS = ["name", "kind", "phone", "city", "category", "responsible", "created_at"]
+
+
+def chosen_columns(user) -> list[str]:
+    preference = UserTablePreference.objects.filter(user=user, table="contacts").first()
+    return preference.columns if preference else DEFAULT_COLUMNS
 
 
 class ContactTable(tables.Table):
+    selection = tables.CheckBoxColumn(
+        accessor="pk", attrs={"input": {"name": "pk", "form": "bulk-form"}}
+    )
     name = tables.Column(
         verbose_name=_("Name"),
         accessor="display_name",
@@ -15,14 +25,70 @@ class ContactTable(tables.Table):
         order_by=("last_name", "first_name", "company_name"),
     )
     phone = tables.Column(verbose_name=_("Phone"), empty_values=(), orderable=False)
+    company_name = tables.Column(verbose_name=_("Company"))
+    position = tables.Column(verbose_name=_("Position"))
+    address = tables.Column(verbose_name=_("Address"))
     category = tables.Column(verbose_name=_("Category"))
     responsible = tables.Column(verbose_name=_("Responsible"))
     city = tables.Column(verbose_name=_("City"))
+    tags = tables.Column(verbose_name=_("Tags"), empty_values=(), orderable=False)
+    source = tables.Column(verbose_name=_("Source"))
+    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="d.m.Y H:i")
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="d.m.Y H:i")
 
     class Meta:
         model = Contact
-        fields = ("name", "kind", "phone", "city", "category", "responsible", "created_at")
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        fields = (
+            "selection",
+            "name",
+            "kind",
+            "phone",
+            "company_name",
+            "position",
+            "address",
+            "city",
+            "category",
+            "responsible",
+            "tags",
+            "source",
+            "created_at",
+            "updated_at",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "contact-table"}
+
+    def __init__(self, *args, user=None, columns=None, **kwargs):
+        self.user = user
+        if columns is not None:
+            chosen = set(columns) | {"selection"}
+            kwargs["exclude"] = [name for name in self.base_columns if name not in chosen]
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def column_choices(cls) -> list[tuple[str, str]]:
+        return [
+            (name, column.verbose_name or name)
+            for name, column in cls.base_columns.items()
+            if name != "selection"
+        ]
+
+    def render_phone(self, record):
+        phone = record.primary_phone
+        return phone_for(self.user, phone.number) if phone else "—"
+
+    def render_tags(self, record):
+        return ", ".join(tag.name for tag in record.tags.all()) or "—"
+
+
+class DeletedContactTable(tables.Table):
+    selection = tables.CheckBoxColumn(accessor="pk")
+    name = tables.Column(verbose_name=_("Name"), accessor="display_name", orderable=False)
+    phone = tables.Column(verbose_name=_("Phone"), empty_values=(), orderable=False)
+    deleted_at = tables.DateTimeColumn(verbose_name=_("Deleted"), format="d.m.Y H:i")
+
+    class Meta:
+        model = Contact
+        fields = ("selection", "name", "phone", "deleted_at")
+        attrs = {"class": "table table-sm align-middle"}
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user

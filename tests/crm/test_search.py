@@ -1,0 +1,71 @@
+"""Quick and extended search, saved filters and the column chooser."""
+
+import pytest
+from tests.personas import logged_in, make_contact
+
+from zvonar.crm.models import CardField, CardTemplate, Email, SavedFilter, Tag, UserTablePreference
+
+
+@pytest.fixture
+def base(db, operator_olga):
+    petrov = make_contact(
+        "+7 912 345 67 89", last_name="Петров", first_name="Пётр", address="ул. Ленина, 1"
+    )
+    ivanova = make_contact(
+        "+7 916 123 45 67", last_name="Иванова", company_name="Ромашка", city="Тула"
+    )
+    ivanova.custom_fields = {"car": "Лада Веста"}
+    ivanova.responsible = operator_olga
+    ivanova.save()
+    Email.objects.create(contact=petrov, address="petrov@example.ru")
+    petrov.tags.add(Tag.objects.create(name="VIP"))
+    template = CardTemplate.objects.create(name="Авто")
+    CardField.objects.create(template=template, code="car", label="Автомобиль")
+    return petrov, ivanova
+
+
+def names(client, query: str) -> set[str]:
+    response = client.get("/crm/contacts/?" + query)
+    return {row.display_name for row in response.context["table"].data}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("q=8 (912) 345-67-89", {"Петров Пётр"}),
+        ("q=+79123456789", {"Петров Пётр"}),
+        ("q=4567", {"Иванова"}),
+        ("q=петров", {"Петров Пётр"}),
+        ("q=example.ru", {"Петров Пётр"}),
+        ("name=Пётр Петров", {"Петров Пётр"}),
+        ("phone=916 123 45 67", {"Иванова"}),
+        ("company=ромаш", {"Иванова"}),
+        ("address=Тула", {"Иванова"}),
+        ("address=Ленина", {"Петров Пётр"}),
+        ("email=petrov@", {"Петров Пётр"}),
+        ("field=car&field_value=веста", {"Иванова"}),
+        ("mine=on", {"Иванова"}),
+    ],
+)
+def test_search(base, admin_anna, operator_olga, query, expected):
+    """Each search finds exactly the expected contact."""
+    user = operator_olga if "mine" in query else admin_anna
+    assert names(logged_in(user), query) == expected
+
+
+def test_tag_filter(base, admin_anna):
+    """Filtering by tag keeps the tagged contact only."""
+    tag = Tag.objects.get()
+    assert names(logged_in(admin_anna), f"tags={tag.pk}") == {"Петров Пётр"}
+
+
+def test_saved_filter_and_columns_are_kept_per_user(base, admin_anna):
+    """A saved filter shows on the list and the chosen columns stay chosen."""
+    client = logged_in(admin_anna)
+    client.post("/crm/filters/", {"name": "Тульские", "query": "address=Тула"})
+    assert SavedFilter.objects.get().query == "address=Тула"
+    assert "Тульские" in client.get("/crm/contacts/").content.decode()
+    client.post("/crm/contacts/columns/", {"columns": ["name", "phone", "tags"], "query": ""})
+    assert UserTablePreference.objects.get().columns == ["name", "phone", "tags"]
+    table = client.get("/crm/contacts/").context["table"]
+    assert [column.name for column in table.columns] == ["selection", "name", "phone", "tags"]
