@@ -65,7 +65,7 @@ lock:
 	uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 -o requirements.lock
 
 messages: venv
-	cd src/zvonar && ../../$(BIN)/zvonar makemessages -l ru -l en --no-obsolete && ../../$(BIN)/zvonar makemessages -d djangojs -l ru -l en --no-obsolete --ignore 'static/vendor/*'
+	cd src/zvonar && ../../$(BIN)/zvonar makemessages -l ru -l en --no-obsolete --ignore 'dialer/core/*' --ignore 'dialer/sim/*' --ignore 'static/vendor/*'
 	cd src/zvonar && ../../$(BIN)/zvonar compilemessages
 
 clean:

@@ -99,8 +99,8 @@ def test_section_closed_by_access_settings_is_refused(operator_olga):
 def test_status_change_is_logged_with_start_and_end(operator_olga, sales_project):
     """Each status change closes the previous stretch and opens a new one."""
     client = logged_in(operator_olga)
-    client.post(reverse("workplace:home"), {"status": "available"})
-    client.post(reverse("workplace:home"), {"status": "do_not_disturb"})
+    client.post(reverse("workplace:status"), {"status": "available", "project": sales_project.pk})
+    client.post(reverse("workplace:status"), {"status": "do_not_disturb"})
     log = list(operator_olga.status_log.order_by("started_at"))
     assert [entry.status for entry in log] == ["available", "do_not_disturb"]
     assert log[0].ended_at is not None and log[1].ended_at is None

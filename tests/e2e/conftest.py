@@ -20,7 +20,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's sync API holds an event loop on the main thread while it runs,
+# which asyncio tests of other modules need for themselves.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.skip(f"Debian's chromium is not installed at {CHROMIUM}: apt-get install chromium")
@@ -52,3 +54,68 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+class AsgiServer:
+    """Pages, websockets and the dialer in one thread, as `zvonar run` serves them."""
+
+    def __init__(self, backend_config: dict, tick_seconds: float = 0.5) -> None:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.backend_config = backend_config
+        self.tick_seconds = tick_seconds
+
+    def start(self) -> None:
+        import asyncio
+        import threading
+        import time
+
+        import uvicorn
+
+        from zvonar.dialer.engine import Dialer
+        from zvonar.telephony.sim import SimBackend
+
+        config = uvicorn.Config(
+            "zvonar.config.asgi:application",
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            ws="websockets-sansio",
+        )
+        self.server = uvicorn.Server(config)
+
+        async def main():
+            self.stop = asyncio.Event()
+            dialer = Dialer(SimBackend(self.backend_config), tick_seconds=self.tick_seconds)
+            task = asyncio.create_task(dialer.run(self.stop))
+            try:
+                await self.server.serve()
+            finally:
+                self.stop.set()
+                await asyncio.gather(task, return_exceptions=True)
+
+        self.thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert self.server.started, "the ASGI test server did not start"
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(15)
+
+
+@pytest.fixture
+def asgi_server(transactional_db, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    server = AsgiServer({"seed": 11})
+    server.start()
+    yield server
+    server.close()

@@ -27,7 +27,7 @@ def test_operator_logs_in_and_sees_their_projects(page, demo):
     projects = page.locator("[data-testid=my-projects]")
     assert "Продажа ОСАГО" in projects.inner_text()
     assert "Опрос удовлетворённости" not in projects.inner_text()
-    assert "Рабочее место" in page.locator("h1").inner_text()
+    assert "Рабочее место" in page.locator("nav .nav-link.active").inner_text()
     screenshot(page, "workplace-foundation")
 
 

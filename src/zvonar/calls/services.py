@@ -169,6 +169,7 @@ def _call_event(call: Call, op: str) -> dict:
         "op": op,
         "call_id": call.pk,
         "state": call.state,
+        "state_display": str(CallStateChoices(call.state).label),
         "project_id": call.project_id,
         "operator_id": call.operator_id,
     }

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from zvonar.accounts.views import HomeView
 
@@ -13,7 +12,6 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("zvonar.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("workplace/", include("zvonar.workplace.urls")),
     path("monitoring/", include("zvonar.monitoring.urls")),
     path("crm/", include("zvonar.crm.urls")),

@@ -125,7 +125,6 @@ class ProjectRunner:
         # Operator -> when their dialer call was connected, and when its wrap-up began.
         self.talking: dict[int, float] = {}
         self.wrapping: dict[int, float] = {}
-        self.handle_started: dict[int, float] = {}
         self.connected: dict[int, int] = {}
 
     @property
@@ -157,11 +156,12 @@ class ProjectRunner:
         operators = await db(_available_operators)(self.project_id)
         now = time.monotonic()
         available_ids = {user_id for user_id, _ in operators}
-        for operator_id in list(self.handle_started):
-            if operator_id in available_ids:
-                self.stats.record_handle_time(now - self.handle_started.pop(operator_id))
-                self.talking.pop(operator_id, None)
-                self.wrapping.pop(operator_id, None)
+        for operator_id in available_ids:
+            # Back from a dialer call: its talk (if the card was saved mid-call) or wrap-up ends.
+            if operator_id in self.talking:
+                self.stats.record_talk_time(now - self.talking.pop(operator_id))
+            if operator_id in self.wrapping:
+                self.stats.record_wrap_up_time(now - self.wrapping.pop(operator_id))
         free = sorted(available_ids - set(self.reserved.values()))
         dialing = Counter(round(t) for t in self.dialing.values())
         snapshot = Snapshot(
@@ -172,7 +172,7 @@ class ProjectRunner:
             dialing=dict(dialing),
             waiting=len(self.waiting),
             paused=0,
-            logged_in=len(free) + len(self.handle_started),
+            logged_in=len(free) + len(self.talking) + len(self.wrapping),
             stats=self.stats,
         )
         count = self.policy.calls_to_start(snapshot)
@@ -254,8 +254,10 @@ class ProjectRunner:
         self.waiting.pop(call_id, None)
         self.reserved.pop(call_id, None)
         operator_id = self.connected.pop(call_id, None)
-        if operator_id is not None and self.talking.pop(operator_id, None) is not None:
-            self.wrapping[operator_id] = time.monotonic()
+        if operator_id is not None and operator_id in self.talking:
+            now = time.monotonic()
+            self.stats.record_talk_time(now - self.talking.pop(operator_id))
+            self.wrapping[operator_id] = now
         self.dialer.owner.pop(call_id, None)
         await db(calls.do_mark_ended)(call_id, cause)
 
@@ -318,7 +320,6 @@ class ProjectRunner:
             )
             return
         self.talking[operator_id] = now
-        self.handle_started[operator_id] = now
         self.connected[call_id] = operator_id
         await db(calls.do_mark_connected)(call_id, operator_id)
 

@@ -1,0 +1,244 @@
+// The operator's workplace: live state over a websocket, the card, keyboard shortcuts.
+"use strict";
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+async function postForm(url, data) {
+  const body = data instanceof FormData ? data : new URLSearchParams(data);
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "X-CSRFToken": csrfToken() },
+    body,
+    credentials: "same-origin",
+  });
+  const type = response.headers.get("content-type") || "";
+  const payload = type.includes("json") ? await response.json() : { ok: response.ok, html: await response.text() };
+  return { status: response.status, ...payload };
+}
+
+function workplace() {
+  return {
+    state: JSON.parse(document.getElementById("workplace-state").textContent),
+    form: { project: "", reason: "", number: "" },
+    seenNotifications: [],
+    error: "",
+    connected: true,
+    hasCard: false,
+    cardCallId: null,
+    now: Date.now(),
+    retry: 500,
+
+    init() {
+      this.form.project = this.state.project_id || (this.state.projects[0] || {}).id || "";
+      this.seenNotifications = [...this.state.notifications];
+      setInterval(() => { this.now = Date.now(); }, 1000);
+      this.connect();
+      if (this.state.card_call_id) this.loadCard(this.state.card_call_id);
+      window.addEventListener("keydown", (event) => this.hotkey(event));
+      window.addEventListener("zvonar-card-closed", () => { this.hasCard = false; this.cardCallId = null; this.refresh(); });
+      window.addEventListener("zvonar-card-call", (event) => this.loadCard(event.detail.callId));
+    },
+
+    connect() {
+      const scheme = location.protocol === "https:" ? "wss" : "ws";
+      const socket = new WebSocket(`${scheme}://${location.host}/ws/workplace/`);
+      socket.onopen = () => { this.connected = true; this.retry = 500; this.refresh(); };
+      socket.onmessage = (message) => this.onEvent(JSON.parse(message.data));
+      socket.onclose = () => {
+        this.connected = false;
+        // Reconnect with back-off; on open the page re-reads its state instead of replaying.
+        setTimeout(() => this.connect(), this.retry);
+        this.retry = Math.min(this.retry * 2, 10000);
+      };
+      this.socket = socket;
+    },
+
+    onEvent(event) {
+      if (event.type === "card" && event.op === "pop") {
+        this.loadCard(event.call_id);
+      } else if (event.type === "call") {
+        window.dispatchEvent(new CustomEvent("zvonar-call-event", { detail: event }));
+        this.refresh();
+      } else if (event.type === "notification") {
+        this.state.notifications.unshift(event);
+        this.seenNotifications.unshift(event);
+      } else if (event.type === "operator_status" || event.type === "task") {
+        this.refresh();
+      }
+    },
+
+    async refresh() {
+      const response = await fetch("/workplace/state/", { credentials: "same-origin" });
+      if (!response.ok) return;
+      this.state = await response.json();
+      if (this.state.card_call_id && this.state.card_call_id !== this.cardCallId) {
+        this.loadCard(this.state.card_call_id);
+      }
+    },
+
+    async loadCard(callId) {
+      if (callId === this.cardCallId && this.hasCard) return;
+      const response = await fetch(`/workplace/calls/${callId}/card/`, { credentials: "same-origin" });
+      if (!response.ok) return;
+      document.getElementById("card").innerHTML = await response.text();
+      this.cardCallId = callId;
+      this.hasCard = true;
+    },
+
+    async previewNext() {
+      this.error = "";
+      const result = await postForm("/workplace/preview/next/", { project: this.form.project });
+      if (result.html !== undefined && result.ok) {
+        document.getElementById("card").innerHTML = result.html;
+        this.hasCard = true;
+      } else {
+        this.error = (result.errors || []).join(" ");
+      }
+    },
+
+    currentProject() {
+      return this.state.projects.find((p) => String(p.id) === String(this.form.project));
+    },
+
+    async setStatus(status) {
+      this.error = "";
+      const result = await postForm("/workplace/status/", {
+        status, project: this.form.project, reason: this.form.reason,
+      });
+      if (result.ok) this.state = result.state; else this.error = (result.errors || []).join(" ");
+    },
+
+    async dial() {
+      this.error = "";
+      const result = await postForm("/workplace/dial/", { number: this.form.number, project: this.form.project });
+      if (result.ok) { this.form.number = ""; this.loadCard(result.call_id); }
+      else this.error = (result.errors || []).join(" ");
+    },
+
+    async markRead() {
+      if (!this.state.notifications.length) return;
+      await postForm("/workplace/notifications/read/", {});
+      this.state.notifications = [];
+    },
+
+    elapsed(since) {
+      const seconds = Math.max(0, Math.floor((this.now - new Date(since).getTime()) / 1000));
+      const h = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
+      return (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
+    },
+
+    hotkey(event) {
+      if (event.altKey && event.code === "KeyA") { event.preventDefault(); this.setStatus("available"); }
+      else if (event.altKey && event.code === "KeyP") { event.preventDefault(); this.setStatus("paused"); }
+      else window.dispatchEvent(new CustomEvent("zvonar-card-key", { detail: event }));
+    },
+  };
+}
+
+function card(callId, leadId) {
+  return {
+    callId, leadId,
+    tab: "main",
+    result: "",
+    error: "",
+    notice: "",
+    skipReason: "",
+    steps: [],
+    step: null,
+    path: [],
+    suggested: "",
+    callState: "",
+    callStateText: "",
+    callOpen: true,
+
+    init() {
+      this.steps = JSON.parse(this.$root.querySelector(".script-steps").textContent || "[]");
+      this.step = this.steps[0] || null;
+      window.addEventListener("zvonar-call-event", (event) => {
+        if (event.detail.call_id !== this.callId) return;
+        this.callState = event.detail.state;
+        this.callStateText = event.detail.state_display;
+        this.callOpen = !["ended", "abandoned"].includes(event.detail.state);
+      });
+      window.addEventListener("zvonar-card-key", (event) => this.key(event.detail));
+    },
+
+    key(event) {
+      if (event.ctrlKey && event.key === "Enter") { event.preventDefault(); this.save(); return; }
+      if (event.altKey && event.code === "KeyH") { event.preventDefault(); this.hangup(); return; }
+      if (event.altKey && /^Digit[1-9]$/.test(event.code)) {
+        const key = event.code.slice(5);
+        const input = this.$root.querySelector(`input[name=result][data-hotkey="${key}"]`);
+        if (input) { event.preventDefault(); this.result = input.value; }
+      }
+    },
+
+    answerStep(answer) {
+      this.path.push({ step: this.step.id, title: this.step.title, answer: answer.text });
+      if (answer.result) this.suggested = answer.result;
+      this.step = this.steps.find((s) => s.id === answer.next) || null;
+      if (!this.step && this.suggested) {
+        const input = this.$root.querySelector(`input[name=result][data-name="${CSS.escape(this.suggested)}"]`);
+        if (input) this.result = input.value;
+      }
+    },
+
+    restartScript() { this.path = []; this.suggested = ""; this.step = this.steps[0] || null; },
+
+    addComment(text) {
+      const area = this.$refs.comment;
+      area.value = area.value ? area.value + "; " + text.trim() : text.trim();
+    },
+
+    callbackNow() {
+      const now = new Date(Date.now() - new Date().getTimezoneOffset() * 60000);
+      this.$refs.callbackAt.value = now.toISOString().slice(0, 16);
+    },
+
+    async loadHistory(all) {
+      const response = await fetch(`/workplace/calls/${this.callId}/history/${all ? "?all=1" : ""}`, { credentials: "same-origin" });
+      this.$refs.history.innerHTML = await response.text();
+    },
+
+    async hangup() {
+      if (!this.callId) return;
+      await postForm(`/workplace/calls/${this.callId}/hangup/`, {});
+    },
+
+    async save() {
+      this.error = "";
+      const result = await postForm(`/workplace/calls/${this.callId}/save/`, new FormData(this.$refs.form));
+      if (result.ok) {
+        this.$root.remove();
+        window.dispatchEvent(new CustomEvent("zvonar-card-closed"));
+      } else {
+        this.error = (result.errors || []).join(" ");
+      }
+    },
+
+    async finishQuestionnaire(status) {
+      const data = new FormData(this.$refs.questionnaire);
+      data.append("status", status);
+      const result = await postForm(`/workplace/calls/${this.callId}/questionnaire/`, data);
+      this.error = result.ok ? "" : (result.errors || []).join(" ");
+      this.notice = result.ok ? "✓" : "";
+    },
+
+    async callPreview() {
+      const result = await postForm(`/workplace/preview/${this.leadId}/call/`, {});
+      if (result.ok) {
+        this.$root.remove();
+        window.dispatchEvent(new CustomEvent("zvonar-card-call", { detail: { callId: result.call_id } }));
+      } else this.error = (result.errors || []).join(" ");
+    },
+
+    async skip() {
+      const result = await postForm(`/workplace/preview/${this.leadId}/skip/`, { reason: this.skipReason });
+      if (result.ok) { this.$root.remove(); window.dispatchEvent(new CustomEvent("zvonar-card-closed")); }
+      else this.error = (result.errors || []).join(" ");
+    },
+  };
+}

@@ -1,0 +1,129 @@
+"""The full circle in a real browser: the dialer calls, the card pops, the operator works it,
+the callback comes back, and the supervisor's wallboard follows live."""
+
+import shutil
+from datetime import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from tests.e2e.conftest import screenshot
+
+from zvonar.calls.models import Call
+from zvonar.campaigns.models import Project
+from zvonar.tasks.models import Task
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def running_project(settings):
+    settings.ZVONAR_DEMO_PASSWORD = "demo-e2e"
+    call_command("demo", contacts=40, verbosity=0)
+    project = Project.objects.get(dial_mode="predictive")
+    project.status = "running"
+    project.work_days = [0, 1, 2, 3, 4, 5, 6]
+    project.work_start = project.local_call_start = time(0, 0)
+    project.work_end = project.local_call_end = time(23, 59, 59)
+    # Every dial reaches a person within a second who talks until the operator hangs up.
+    project.telephony_settings = {
+        "person_answer_rate": 1.0,
+        "machine_rate": 0.0,
+        "busy_rate": 0.0,
+        "invalid_rate": 0.0,
+        "time_to_answer_median_seconds": 1.0,
+        "talk_mean_seconds": 3600,
+        "amd": False,
+    }
+    project.save()
+    return project
+
+
+def log_in(page, base_url, username):
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo-e2e")
+    page.click("button[type=submit]")
+
+
+def wallboard_status(wallboard, name):
+    return wallboard.locator(f"tr[data-operator='{name}'] [data-testid=wallboard-status]")
+
+
+def test_operator_works_a_call_and_the_callback_returns(browser, asgi_server, running_project):
+    """operator1 goes Available, gets a card, walks the script, sets a callback due now and a
+    comment, saves; the callback comes back to her; the wallboard shows each status live."""
+    supervisor = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ru-RU")
+    wallboard = supervisor.new_page()
+    wallboard.set_default_timeout(20_000)
+    log_in(wallboard, asgi_server.url, "supervisor")
+    wallboard.goto(f"{asgi_server.url}/monitoring/projects/{running_project.pk}/")
+    operator_name = "Ольга Операторова"
+    status = wallboard_status(wallboard, operator_name)
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, asgi_server.url, "operator1")
+    page.wait_for_url("**/workplace/")
+    page.select_option("[data-testid=project-select]", str(running_project.pk))
+    page.click("button[data-status=available]")
+
+    card = page.locator("[data-testid=client-card]")
+    card.wait_for()
+    first_call_id = int(card.get_attribute("data-call-id"))
+    first_client = card.locator("[data-testid=card-contact]").inner_text()
+    assert "Продажа ОСАГО" in card.locator("[data-testid=card-project]").inner_text()
+    status.filter(has_text="Разговор").wait_for()
+
+    card.locator("[data-tab=script]").click()
+    card.get_by_role("button", name="Нет, перезвоните позже").click()
+    card.get_by_role("button", name="Назвал время").click()
+    card.locator("[data-testid=script-finished]").wait_for()
+    assert (
+        "Нет, перезвоните позже → Назвал время"
+        in card.locator("[data-testid=script-path]").inner_text()
+    )
+    card.locator("[data-tab=main]").click()
+    assert card.locator("input[name=result][data-name='Перезвонить']").is_checked()
+    card.get_by_role("button", name="Попросил перезвонить вечером").click()
+    card.locator("[data-tab=tasks]").click()
+    card.locator("[data-testid=callback-now]").click()
+    shot = screenshot(page, "workplace")
+    card.locator("[data-testid=save-card]").click()
+
+    first_call = Call.objects.get(pk=first_call_id)
+    # The next card pops: the callback due now, dialed again and given to the same operator.
+    page.locator(f"[data-testid=client-card]:not([data-call-id='{first_call.pk}'])").wait_for()
+    second = page.locator("[data-testid=client-card]")
+    assert second.locator("[data-testid=card-contact]").inner_text() == first_client
+    callback_call = Call.objects.get(pk=int(second.get_attribute("data-call-id")))
+    assert callback_call.lead_id == first_call.lead_id
+    assert callback_call.operator.username == "operator1"
+    first_call.refresh_from_db()
+    assert first_call.result.name == "Перезвонить"
+    assert first_call.comment == "Попросил перезвонить вечером"
+    assert [step["answer"] for step in first_call.script_path] == [
+        "Нет, перезвоните позже",
+        "Назвал время",
+    ]
+    assert Task.objects.filter(origin_call=first_call, is_auto_callback=True).exists()
+    status.filter(has_text="Разговор").wait_for()
+    wallboard_shot = screenshot(wallboard, "wallboard")
+
+    # The callback's card gets its result; the next client comes.
+    # Keyboard: Alt+1 picks the result with hot key 1 (Согласие), Ctrl+Enter saves.
+    page.keyboard.press("Alt+1")
+    assert second.locator("input[name=result][data-name='Согласие']").is_checked()
+    page.keyboard.press("Control+Enter")
+    page.locator(f"[data-testid=client-card]:not([data-call-id='{callback_call.pk}'])").wait_for()
+
+    # In a call the status stays where the call put it.
+    page.click("button[data-status=paused]")
+    page.locator("[data-testid=workplace-error]", has_text="карточку").wait_for()
+    DOCS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, DOCS / "workplace.png")
+    shutil.copyfile(wallboard_shot, DOCS / "wallboard.png")
+    context.close()
+    supervisor.close()
