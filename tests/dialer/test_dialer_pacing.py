@@ -37,8 +37,8 @@ def snapshot(
     return Snapshot(
         now=now,
         available=available,
-        talking_elapsed=busy,
-        wrap_up_elapsed=wrapping or [],
+        talking_since=[now - elapsed for elapsed in busy],
+        wrap_up_since=[now - elapsed for elapsed in wrapping or []],
         dialing=dialing or {},
         waiting=waiting,
         paused=paused,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from operator import mul
 from typing import Any, Protocol, runtime_checkable
 
 from zvonar.dialer.core.stats import DialerStatistics
@@ -19,10 +20,10 @@ class Snapshot:
 
     - ``now``: seconds on the dialer's clock (monotonic; only differences matter).
     - ``available``: operators in AVAILABLE, i.e. ready for a distributed call now.
-    - ``talking_elapsed``: for each operator talking on a dialer call, seconds
-      since the call was connected to them.
-    - ``wrap_up_elapsed``: for each operator in wrap-up after a dialer call,
-      seconds since the wrap-up began (the customer hung up).
+    - ``talking_since``: for each operator talking on a dialer call, the clock
+      time the call was connected to them.
+    - ``wrap_up_since``: for each operator in wrap-up after a dialer call, the
+      clock time the wrap-up began (the customer hung up).
     - ``dialing``: calls originated and not yet answered or ended, as
       {origination time: number of calls}; grouping by time keeps it small.
     - ``waiting``: answered persons waiting for an operator (the connect clock runs).
@@ -32,13 +33,16 @@ class Snapshot:
     - ``preview_requests``: operators who pressed Call on a previewed card and
       whose call is not placed yet (preview mode only).
     - ``stats``: rolling estimators of outcomes, handle times and abandons, which
-      the driver feeds with every dial, answer, abandon and handle time.
+      the driver feeds with every dial, answer, abandon, talk and wrap-up.
+
+    Collections may be live views owned by the driver: a policy reads them
+    only during ``calls_to_start`` and keeps no reference.
     """
 
     now: float
     available: int
-    talking_elapsed: Sequence[float]
-    wrap_up_elapsed: Sequence[float]
+    talking_since: Collection[float]
+    wrap_up_since: Collection[float]
     dialing: Mapping[float, int]
     waiting: int
     paused: int
@@ -49,12 +53,12 @@ class Snapshot:
     @property
     def talking(self) -> int:
         """Operators talking on a dialer call."""
-        return len(self.talking_elapsed)
+        return len(self.talking_since)
 
     @property
     def wrap_up(self) -> int:
         """Operators in wrap-up after a dialer call."""
-        return len(self.wrap_up_elapsed)
+        return len(self.wrap_up_since)
 
     @property
     def calls_dialing(self) -> int:
@@ -131,6 +135,8 @@ class PredictiveSettings:
     warmup_handles: int = 30
     warmup_dials: int = 200
     warmup_persons: int = 20
+    # Forecasts run this often; between them only free operators get calls, as progressive.
+    decision_seconds: float = 2.0
     refresh_seconds: float = 120.0
     # Busy times beyond this share one conditional probability (the tail's).
     table_seconds: int = 900
@@ -147,7 +153,7 @@ class PredictiveSettings:
     calibration_prior: int = 300
     prior_gain: float = 0.5
     # Quantiles of the delay to a person answer where arrivals and frees are compared.
-    checkpoints: tuple[float, ...] = (1 / 6, 1 / 2, 5 / 6)
+    checkpoints: tuple[float, ...] = (0.25, 0.75)
 
     @property
     def target(self) -> float:
@@ -175,9 +181,26 @@ class _Tables:
     free_talking: list[list[float]]
     # free_wrap_up[k][elapsed]: the same for an operator in wrap-up for elapsed seconds.
     free_wrap_up: list[list[float]]
+    arrive_variance: list[list[float]]
+    free_wrap_up_variance: list[list[float]]
     # ahead[k]: persons arriving by horizon k per call-per-second placed from now on.
     ahead: list[float]
     built_at: float
+
+    @property
+    def talking_top(self) -> int:
+        """Last index of the talking tables."""
+        return len(self.free_talking[0]) - 1
+
+    @property
+    def wrap_up_top(self) -> int:
+        """Last index of the wrap-up tables."""
+        return len(self.free_wrap_up[0]) - 1
+
+    @property
+    def age_top(self) -> int:
+        """Last index of the arrival tables (a zero beyond the longest delay)."""
+        return len(self.arrive[0]) - 1
 
 
 @dataclass
@@ -208,6 +231,7 @@ class PredictivePolicy:
     _last_rate_at: float = -1e18
     _last_dials: int = 0
     _seen: tuple[int, int] = (0, 0)
+    _last_decision: float = -1e18
     _risk_sum: float = 0.0
     _abandon_sum: float = 0.0
 
@@ -224,40 +248,35 @@ class PredictivePolicy:
             or stats.outcomes.persons < settings.warmup_persons
         ):
             return floor
+        if snapshot.now - self._last_decision < settings.decision_seconds:
+            return floor
+        self._last_decision = snapshot.now
         tables = self._refresh(snapshot)
         threshold = self._threshold(snapshot)
         self._update_dial_rate(snapshot)
         now = snapshot.now
         base_free = snapshot.available - snapshot.waiting
-        top = len(tables.free_talking[0]) - 1
-        talking_index = [i if i < top else top for i in map(int, snapshot.talking_elapsed)]
+        talking_index = _indices(now, snapshot.talking_since, tables.talking_top)
         talking_count = max(len(talking_index), 1)
-        wrap_top = len(tables.free_wrap_up[0]) - 1
-        wrap_index = [i if i < wrap_top else wrap_top for i in map(int, snapshot.wrap_up_elapsed)]
-        ages = [(int(now - start), count) for start, count in snapshot.dialing.items()]
+        wrap_index = _indices(now, snapshot.wrap_up_since, tables.wrap_up_top)
+        age_index = _indices(now, snapshot.dialing.keys(), tables.age_top)
+        counts = list(snapshot.dialing.values())
         bins: list[tuple[float, float, float, float]] = []
         for k in range(len(tables.horizons)):
             talk_freeing = sum(map(tables.free_talking[k].__getitem__, talking_index))
-            wrap_table = tables.free_wrap_up[k]
-            wrap_freeing = sum(map(wrap_table.__getitem__, wrap_index))
-            freeing = talk_freeing + wrap_freeing
+            wrap_freeing = sum(map(tables.free_wrap_up[k].__getitem__, wrap_index))
             arrive_table = tables.arrive[k]
-            last = len(arrive_table) - 1
-            arrivals = 0.0
-            variance = 0.0
-            for age, count in ages:
-                if age <= last:
-                    chance = arrive_table[age]
-                    arrivals += chance * count
-                    variance += chance * (1.0 - chance) * count
+            arrivals = sum(map(mul, map(arrive_table.__getitem__, age_index), counts))
+            variance = sum(map(mul, map(tables.arrive_variance[k].__getitem__, age_index), counts))
             # Calls the next ticks will place arrive partly before h and take operators too.
             future = self._dial_rate * tables.ahead[k]
             arrivals += future
             # Bernoulli variances; talking operators' from their mean chance of freeing.
             variance += future + talk_freeing * (1.0 - talk_freeing / talking_count)
-            variance += sum(wrap_table[i] * (1.0 - wrap_table[i]) for i in wrap_index)
+            variance += sum(map(tables.free_wrap_up_variance[k].__getitem__, wrap_index))
             first = arrive_table[0]
-            bins.append((arrivals - base_free - freeing, variance, first * (1.0 - first), first))
+            excess = arrivals - base_free - talk_freeing - wrap_freeing
+            bins.append((excess, variance, first * (1.0 - first), first))
         weight = 1.0 / len(bins)
 
         def risk(n: int) -> float:
@@ -343,6 +362,14 @@ class PredictivePolicy:
         return tables
 
 
+def _indices(now: float, starts: Collection[float], top: int) -> list[int]:
+    """Whole seconds elapsed since each start, capped at a table's last index."""
+    index = [int(now - start) for start in starts]
+    if index and max(index) > top:
+        return [i if i < top else top for i in index]
+    return index
+
+
 def _conditional_ends(survival: list[float], samples: int, reach: int) -> list[float]:
     """[P(a duration already e long ends within reach more seconds) for e in the table]."""
     length = len(survival)
@@ -388,6 +415,7 @@ def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: fl
             end = min(age + horizon, size)
             arriving = cumulative_persons[end] - cumulative_persons[age]
             row.append(arriving / unresolved if unresolved > 0 else 0.0)
+        row.append(0.0)
         arrive.append(row)
         reach = horizon + grace
         free_talking.append(
@@ -400,7 +428,16 @@ def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: fl
         else 0.0
         for horizon in horizons
     ]
-    return _Tables(horizons, arrive, free_talking, free_wrap_up, ahead, now)
+    return _Tables(
+        horizons=horizons,
+        arrive=arrive,
+        free_talking=free_talking,
+        free_wrap_up=free_wrap_up,
+        arrive_variance=[[p * (1.0 - p) for p in row] for row in arrive],
+        free_wrap_up_variance=[[p * (1.0 - p) for p in row] for row in free_wrap_up],
+        ahead=ahead,
+        built_at=now,
+    )
 
 
 _POLICIES: dict[str, Any] = {

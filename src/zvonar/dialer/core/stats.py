@@ -112,14 +112,18 @@ class OutcomeEstimator:
 
     def record(self, now: float, delay_seconds: float, person: bool) -> None:
         """Record a dial resolved after delay_seconds: a person known, or anything else."""
-        bucket = min(int(delay_seconds), self.max_delay)
-        self._samples.append((now, bucket, person))
+        bucket = int(delay_seconds)
+        if bucket > self.max_delay:
+            bucket = self.max_delay
+        samples = self._samples
+        samples.append((now, bucket, person))
         self.resolved_histogram[bucket] += 1
         if person:
             self.person_histogram[bucket] += 1
             self.persons += 1
         self.version += 1
-        samples = self._samples
+        if len(samples) <= self.min_samples:
+            return
         horizon = now - self.max_age_seconds
         while len(samples) > self.max_samples or (
             len(samples) > self.min_samples and samples[0][0] < horizon
@@ -205,9 +209,9 @@ class DialerStatistics:
         self.abandons_total = 0
         self.false_positives_total = 0
 
-    def record_dial(self) -> None:
-        """Count a call originated."""
-        self.dials_total += 1
+    def record_dial(self, count: int = 1) -> None:
+        """Count calls originated."""
+        self.dials_total += count
 
     def record_resolution(self, now: float, delay_seconds: float, person: bool) -> None:
         """Record how a dial resolved: a person known after delay_seconds, or not a person."""

@@ -92,24 +92,32 @@ class CustomerModel:
         """The ring timeout actually used."""
         return max(self.ring_timeout, self.minimum_ring)
 
+    @cached_property
+    def _plain_outcomes(self) -> tuple[DialOutcome, DialOutcome, DialOutcome]:
+        # Outcomes without an answer carry no random timing: share one immutable each.
+        return (
+            DialOutcome(DialResult.FAILED, self.failed_after, 0.0, False, 0.0, 0.0, 0.0),
+            DialOutcome(DialResult.BUSY, self.busy_after, 0.0, False, 0.0, 0.0, 0.0),
+            DialOutcome(DialResult.NO_ANSWER, self.timeout, 0.0, False, 0.0, 0.0, 0.0),
+        )
+
     def draw(self, rng: random.Random, person_rate: float | None = None) -> DialOutcome:
         """Draw one dial; person_rate overrides the model's rate (a drifting day)."""
         rate = self.person_rate if person_rate is None else person_rate
+        failed, busy, no_answer = self._plain_outcomes
         u = rng.random()
         if u < self.failed_rate:
-            return DialOutcome(DialResult.FAILED, self.failed_after, 0.0, False, 0.0, 0.0, 0.0)
+            return failed
         u -= self.failed_rate
         if u < self.busy_rate:
-            return DialOutcome(DialResult.BUSY, self.busy_after, 0.0, False, 0.0, 0.0, 0.0)
+            return busy
         u -= self.busy_rate
-        answers = rate / (1.0 - self.machine_share)
-        timeout = self.timeout
-        if u >= answers:
-            return DialOutcome(DialResult.NO_ANSWER, timeout, 0.0, False, 0.0, 0.0, 0.0)
+        if u >= rate / (1.0 - self.machine_share):
+            return no_answer
         person = u < rate
         answer = self.answer_median * math.exp(self.answer_sigma * rng.gauss(0.0, 1.0))
-        if answer >= timeout:
-            return DialOutcome(DialResult.NO_ANSWER, timeout, 0.0, False, 0.0, 0.0, 0.0)
+        if answer >= no_answer.resolved_after:
+            return no_answer
         detect = rng.random()
         if person:
             classified = not (self.amd and detect < self.amd_false_positive)

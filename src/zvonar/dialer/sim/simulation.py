@@ -145,6 +145,7 @@ class Simulation:
         self.seed = seed
         definition = AbandonDefinition(scenario.definition)
         self.stats = DialerStatistics(regulator_window_seconds=24 * 3600.0, definition=definition)
+        self.outcomes = self.stats.outcomes
         self.result = DayResult(scenario.name, policy.name, seed)
         # Separate streams: dial outcomes and operator behaviour never depend on the policy.
         self.dial_rng = random.Random(f"{seed}:dials")
@@ -222,8 +223,8 @@ class Simulation:
         snapshot = Snapshot(
             now=now,
             available=len(self.available),
-            talking_elapsed=[now - since for since in self.talking_since.values()],
-            wrap_up_elapsed=[now - since for since in self.wrap_up_since.values()],
+            talking_since=self.talking_since.values(),
+            wrap_up_since=self.wrap_up_since.values(),
             dialing=self.dialing,
             waiting=self.waiting_count,
             paused=self.paused,
@@ -238,16 +239,20 @@ class Simulation:
         rng = self.dial_rng
         self.dialing[now] = self.dialing.get(now, 0) + count
         self.result.dials += count
-        stats = self.stats
+        self.stats.record_dial(count)
+        events = self.events
+        push = heapq.heappush
+        dialing_state = call_transition(CallState.CREATED, CallEvent.ORIGINATE)[0]
+        answered = (DialResult.PERSON, DialResult.MACHINE)
         for _ in range(count):
             outcome = draw(rng, rate)
             call = _Call(now, outcome)
-            call.state = call_transition(call.state, CallEvent.ORIGINATE)[0]
-            stats.record_dial()
-            if outcome.result is DialResult.PERSON or outcome.result is DialResult.MACHINE:
-                self._push(now + outcome.classified_after, _CLASSIFIED, call)
+            call.state = dialing_state
+            self.sequence += 1
+            if outcome.result in answered:
+                push(events, (now + outcome.classified_after, _CLASSIFIED, self.sequence, call))
             else:
-                self._push(now + outcome.resolved_after, _RESOLVED, call)
+                push(events, (now + outcome.resolved_after, _RESOLVED, self.sequence, call))
 
     def _leave_dialing(self, call: _Call) -> None:
         left = self.dialing[call.start] - 1
@@ -267,7 +272,7 @@ class Simulation:
             else CallEvent.NO_ANSWER
         )
         call.state = call_transition(call.state, event)[0]
-        self.stats.record_resolution(now, now - call.start, False)
+        self.outcomes.record(now, now - call.start, False)
 
     # --- answered calls ---------------------------------------------------------
 
