@@ -145,9 +145,14 @@ def search_best_ratio(
     Talk time grows with R and so does the abandon rate, so the highest feasible R
     is found by bisection on the grid, all scenarios probing in lockstep.
     """
-    low = {id(r): 0 for r in results}  # index of a ratio known feasible (1.0: near progressive)
+    low = {id(r): 0 for r in results}  # index of a ratio known feasible
     high = {id(r): len(RATIOS) for r in results}  # first index known infeasible
     tried: dict[tuple[int, int], Aggregate] = {}
+    for result in results:
+        progressive = result.policies.get("progressive")
+        if progressive is not None:
+            # ceil(1.0 x free) - in flight is exactly progressive: no need to run it again.
+            tried[(id(result), 0)] = Aggregate(progressive.days, RATIOS[0])
     while True:
         probes = []
         for result in results:

@@ -167,8 +167,8 @@ class ProjectRunner:
         snapshot = Snapshot(
             now=now,
             available=len(free),
-            talking_elapsed=[now - since for since in self.talking.values()],
-            wrap_up_elapsed=[now - since for since in self.wrapping.values()],
+            talking_since=list(self.talking.values()),
+            wrap_up_since=list(self.wrapping.values()),
             dialing=dict(dialing),
             waiting=len(self.waiting),
             paused=0,

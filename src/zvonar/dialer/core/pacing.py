@@ -128,8 +128,10 @@ class PredictiveSettings:
     margin: float = 0.0015
     noise_margin: float = 1.2
     connect_seconds: float = 2.0
-    # Rolling-hour rate above which the policy brakes whatever the daily budget says.
-    hour_guard: float = 0.045
+    # Rolling-hour rate the policy keeps well away from: it brakes progressively once the
+    # last hour is above hour_brake_from, whatever the daily budget says.
+    hour_guard: float = 0.055
+    hour_brake_from: float = 0.04
     # Below this many operators taking calls a wrong guess costs too much: dial progressively.
     min_operators: int = 6
     warmup_handles: int = 30
@@ -343,8 +345,12 @@ class PredictivePolicy:
         allowed = target + owed / max(window.persons, settings.payback_persons)
         allowed = min(max(allowed, 0.1 * target), 2.0 * target)
         hour = snapshot.stats.last_hour.counts(snapshot.now)
-        if hour.persons >= 50 and hour.rate > settings.hour_guard:
-            allowed = min(allowed, 0.3 * target)
+        start = settings.hour_brake_from
+        if hour.persons >= 50 and hour.rate > start and settings.hour_guard > start:
+            # Brake harder the closer the rolling hour gets to the guard, so that a bad
+            # streak never makes a bad hour.
+            room = (settings.hour_guard - hour.rate) / (settings.hour_guard - start)
+            allowed = min(allowed, target * max(0.1, room))
         return allowed
 
     def _refresh(self, snapshot: Snapshot) -> _Tables:
