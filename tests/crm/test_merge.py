@@ -88,6 +88,7 @@ def test_duplicate_finder_groups_by_phone_and_by_name(db, admin_anna):
     groups = find_duplicates(Contact.objects.alive())
     reasons = sorted(str(group["reason"]) for group in groups)
     assert len(groups) == 2, reasons
+    assert all(len(group["contacts"]) == 2 for group in groups)
     response = logged_in(admin_anna).get("/crm/contacts/duplicates/")
     assert response.content.decode().count('data-testid="duplicate-group"') == 2
 

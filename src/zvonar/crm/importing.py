@@ -367,10 +367,11 @@ def _read_xlsx(path: Path) -> Iterator[list[str]]:
     import zipfile
 
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as error:
         raise ImportFileError(_("The Excel file cannot be opened: it is damaged.")) from error
     try:
         sheet = workbook.worksheets[0]

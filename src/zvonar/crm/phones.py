@@ -119,21 +119,21 @@ def _russian_national_number(text: str, digits: str) -> str | None:
 
 
 @lru_cache(maxsize=200_000)
-def _russian_prefix(prefix: str) -> tuple[bool, str, str, bool]:
-    # Validity, country and zone of a +7 number follow from its first national digits (the
-    # numbering plan is fixed-length); tests compare this with the full parser.
+def _russian_prefix(prefix: str) -> tuple[str, str, bool]:
+    # Country and zone of a +7 number follow from its first national digits; validity does not
+    # always (e.g. 930…), so it is checked per number.
     number = phonenumbers.parse("+7" + prefix + "0" * (10 - len(prefix)), None)
-    valid = phonenumbers.is_valid_number(number)
     country = phonenumbers.region_code_for_number(number) or ""
     time_zone, exact = _zone_of(number, "+7" + prefix, country)
-    return valid, country, time_zone, exact
+    return country, time_zone, exact
 
 
 def _normalize_russian(raw: str, national: str, with_region: bool) -> NormalizedPhone:
     # The import's hot path: a plainly written Russian number skips the general parser.
-    valid, country, time_zone, exact = _russian_prefix(national[:5])
-    if not valid:
+    number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+    if national[0] == "0" or not phonenumbers.is_valid_number(number):
         raise _invalid(raw)
+    country, time_zone, exact = _russian_prefix(national[:5])
     e164 = "+7" + national
     return NormalizedPhone(
         e164=e164,

@@ -231,13 +231,15 @@ def find_duplicates(contacts: QuerySet[Contact], limit: int = 200) -> list[dict]
         .order_by("l", "f")[:limit]
     )
     for row in same_name:
-        members = list(
-            contacts.filter(
-                last_name__iexact=row["l"],
-                first_name__iexact=row["f"],
-                company_name__iexact=row["c"],
-            )[:10]
-        )
+        candidates = contacts.filter(
+            last_name__ucontains=row["l"], first_name__ucontains=row["f"]
+        ).order_by("pk")[:50]
+        members = [
+            contact
+            for contact in candidates
+            if (contact.last_name.lower(), contact.first_name.lower(), contact.company_name.lower())
+            == (row["l"], row["f"], row["c"])
+        ][:10]
         key = " ".join(part for part in (row["l"], row["f"], row["c"]) if part).title()
         groups.append({"reason": _("Same name and company"), "key": key, "contacts": members})
     return groups
