@@ -142,8 +142,9 @@ def search_best_ratio(
 ) -> None:
     """Per scenario, the highest ratio R (1.0-20.0 by 0.1) whose p95 daily abandon is <= 3 %.
 
-    Talk time grows with R and so does the abandon rate, so the highest feasible R
-    is found by bisection on the grid, all scenarios probing in lockstep.
+    Talk time grows with R and so does the abandon rate. The search probes a guess
+    from the answer rate and team size, steps by 20 % until the limit is bracketed,
+    then bisects on the grid; all scenarios probe in lockstep so rounds run in parallel.
     """
     low = {id(r): 0 for r in results}  # index of a ratio known feasible
     high = {id(r): len(RATIOS) for r in results}  # first index known infeasible
@@ -153,14 +154,36 @@ def search_best_ratio(
         if progressive is not None:
             # ceil(1.0 x free) - in flight is exactly progressive: no need to run it again.
             tried[(id(result), 0)] = Aggregate(progressive.days, RATIOS[0])
+
+    def index_of(ratio: float) -> int:
+        return min(len(RATIOS) - 1, max(0, round((ratio - RATIOS[0]) / 0.1)))
+
+    def next_probe(result: ScenarioResult) -> int | None:
+        key = id(result)
+        if (key, low[key]) not in tried:
+            return low[key]
+        if high[key] - low[key] <= 1:
+            return None
+        if low[key] == 0 and high[key] == len(RATIOS):
+            # Fitted on earlier runs: the best ratio grows with log(team) over the answer rate.
+            count = result.scenario.operators.count
+            rate = result.scenario.customers.person_rate
+            guess = index_of(max(1.1, (0.435 * math.log(count) - 0.48) / rate))
+            if (key, guess) not in tried:
+                return guess
+        if high[key] == len(RATIOS):
+            step = index_of(RATIOS[low[key]] * 1.2)
+            return max(step, low[key] + 1)
+        if low[key] == 0 and (key, index_of(RATIOS[high[key]] / 1.2)) not in tried:
+            return min(index_of(RATIOS[high[key]] / 1.2), high[key] - 1)
+        return (low[key] + high[key]) // 2
+
     while True:
         probes = []
         for result in results:
-            key = id(result)
-            if (key, low[key]) not in tried:
-                probes.append((result, low[key]))
-            elif high[key] - low[key] > 1:
-                probes.append((result, (low[key] + high[key]) // 2))
+            probe = next_probe(result)
+            if probe is not None:
+                probes.append((result, probe))
         if not probes:
             break
         tasks = [
@@ -279,8 +302,10 @@ def check_targets(results: list[ScenarioResult]) -> list[dict[str, Any]]:
     """The issue's targets, each with the measured figure and whether it is met."""
     checks: list[dict[str, Any]] = []
 
-    def add(scenario: str, target: str, figure: str, met: bool) -> None:
-        checks.append({"scenario": scenario, "target": target, "figure": figure, "met": met})
+    def add(scenario: str, target: str, figure: str, met: bool, info: bool = False) -> None:
+        checks.append(
+            {"scenario": scenario, "target": target, "figure": figure, "met": met, "info": info}
+        )
 
     for result in results:
         scenario = result.scenario
@@ -327,13 +352,30 @@ def check_targets(results: list[ScenarioResult]) -> list[dict[str, Any]]:
             pool = within or modes
             mode, aggregate = max(pool.items(), key=lambda item: item[1].mean("talk_per_hour"))
             base = aggregate.mean("talk_per_hour")
-            note = "within the limit" if within else "none within the limit; best mode"
+            mode_p95 = aggregate.abandon_p95(definition) * 100
+            note = "within the limit" if within else f"none within; best mode, p95 {mode_p95:.1f} %"
             add(
                 name,
                 f"talk >= 1.3 x VICIdial ({mode}, {note})",
                 f"{talk:.2f} vs {base:.2f} = {talk / base:.3f} x",
                 talk >= 1.3 * base,
             )
+            if not within:
+                # The best-talking mode may owe its talk to a breach many times the limit;
+                # the mode closest to the limit is the fairer yardstick, reported alongside.
+                mode, aggregate = min(
+                    modes.items(), key=lambda item: item[1].abandon_p95(definition)
+                )
+                base = aggregate.mean("talk_per_hour")
+                mode_p95 = aggregate.abandon_p95(definition) * 100
+                add(
+                    name,
+                    f"(info) talk >= 1.3 x VICIdial mode closest to the limit "
+                    f"({mode}, p95 {mode_p95:.1f} %)",
+                    f"{talk:.2f} vs {base:.2f} = {talk / base:.3f} x",
+                    talk >= 1.3 * base,
+                    info=True,
+                )
         if scenario.operators.schedule == "all" and not scenario.answer_drift:
             share = {20: 0.90, 100: 0.96}.get(operators)
             if share is not None:
@@ -395,17 +437,33 @@ def main(argv: list[str] | None = None) -> int:
     rows = table_rows(results)
     checks = check_targets(results)
     print(format_text(rows))
-    met = sum(1 for check in checks if check["met"])
-    print(f"\ntargets met: {met}/{len(checks)}; {elapsed:.0f} s on {machine_description()}")
-    for check in checks:
+    scored = [check for check in checks if not check["info"]]
+    met = sum(1 for check in scored if check["met"])
+    print(f"\ntargets met: {met}/{len(scored)}; {elapsed:.0f} s on {machine_description()}")
+    for check in scored:
         if not check["met"]:
             print(f"  MISSED {check['scenario']}: {check['target']}: {check['figure']}")
     if args.markdown:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        target_lines = [
+            f"| {c['scenario']} | {c['target']} | {c['figure']} | {'yes' if c['met'] else 'NO'} |"
+            for c in checks
+        ]
+        timing = [
+            f"| {result.scenario.name} | {name} | {aggregate.mean('seconds'):.2f} |"
+            for result in results
+            if result.scenario.operators.count >= 100
+            for name, aggregate in result.policies.items()
+        ]
         args.markdown.write_text(
             f"Measured {stamp} on {machine_description()}; suite {args.suite}, "
             f"{len(seeds)} seeds, detection {'off' if args.no_amd else 'on'}, "
-            f"{elapsed:.0f} s with {args.jobs} jobs.\n\n{format_markdown(rows)}\n"
+            f"{elapsed:.0f} s wall with {args.jobs} jobs.\n\n{format_markdown(rows)}\n\n"
+            f"Targets: {met}/{len(scored)} met (info lines not counted).\n\n"
+            "| scenario | target | measured | met |\n|---|---|---|---|\n"
+            + "\n".join(target_lines)
+            + "\n\nSeconds per simulated day (one process):\n\n"
+            "| scenario | policy | s/day |\n|---|---|---|\n" + "\n".join(timing) + "\n"
         )
     if args.json:
         payload = {
