@@ -13,6 +13,9 @@ from django.db.models.lookups import IContains
 class UnicodeIContains(IContains):
     lookup_name = "ucontains"
 
+    def as_sql(self, compiler, connection):
+        return IContains(self.lhs, self.rhs).as_sql(compiler, connection)
+
     def as_sqlite(self, compiler, connection):
         lhs_sql, params = self.process_lhs(compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
