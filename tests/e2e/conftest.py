@@ -75,6 +75,8 @@ class AsgiServer:
         import time
 
         import uvicorn
+        from asgiref.sync import sync_to_async
+        from django.db import connections
 
         from zvonar.dialer.engine import Dialer
         from zvonar.telephony.sim import SimBackend
@@ -98,6 +100,8 @@ class AsgiServer:
             finally:
                 self.stop.set()
                 await asyncio.gather(task, return_exceptions=True)
+                # Free the test database for its teardown.
+                await sync_to_async(connections.close_all, thread_sensitive=True)()
 
         self.thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
         self.thread.start()

@@ -287,7 +287,9 @@ def _finish_lead_attempt(lead: Lead, cause: str, now: datetime) -> None:
 def do_mark_ended(call_id: int, cause: str) -> Call:
     """A call ended on the telephony side: close its row, count the attempt, free or wrap up
     the operator."""
-    call = Call.objects.select_for_update().select_related("lead__project").get(pk=call_id)
+    call = (
+        Call.objects.select_for_update(of=("self",)).select_related("lead__project").get(pk=call_id)
+    )
     if call.state in (CallStateChoices.ENDED, CallStateChoices.ABANDONED):
         return call
     now = timezone.now()

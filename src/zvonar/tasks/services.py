@@ -105,7 +105,7 @@ def do_send_task_reminders(now: datetime | None = None) -> int:
     due_soon = Task.objects.open().filter(
         is_auto_callback=False, reminded_at=None, due_at__lte=now + REMINDER_AHEAD
     )
-    for task in due_soon.select_for_update().select_related("contact"):
+    for task in due_soon.select_for_update(of=("self",)).select_related("contact"):
         text = _("In 5 minutes: %(title)s") % {"title": task.title}
         if task.due_at <= now:
             text = _("Now: %(title)s") % {"title": task.title}
