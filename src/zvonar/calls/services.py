@@ -242,7 +242,13 @@ def do_mark_connected(call_id: int, operator_id: int) -> Call:
     call.save(update_fields=["operator", "connected_at", "state"])
     send_event_on_commit(
         [user_group(operator_id)],
-        {"type": "card", "op": "pop", "call_id": call.pk, "project_id": call.project_id},
+        {
+            "type": "card",
+            "op": "pop",
+            "call_id": call.pk,
+            "project_id": call.project_id,
+            "answered_at": call.answered_at.timestamp() if call.answered_at else None,
+        },
     )
     _emit(call, "connected")
     return call

@@ -126,6 +126,7 @@ class ProjectRunner:
         self.talking: dict[int, float] = {}
         self.wrapping: dict[int, float] = {}
         self.connected: dict[int, int] = {}
+        self.routing = asyncio.Lock()
 
     @property
     def backend(self) -> TelephonyBackend:
@@ -265,9 +266,17 @@ class ProjectRunner:
         """Connect answered calls to operators; abandon those nobody took in time."""
         if not self.waiting:
             return
+        # The routing loop and an answer event both route; interleaved at their awaits they
+        # would give one call to two operators.
+        async with self.routing:
+            await self._route_waiting()
+
+    async def _route_waiting(self) -> None:
         now = time.monotonic()
         operators: list[tuple[int, float]] | None = None
         for call_id, answered in sorted(self.waiting.items(), key=lambda item: item[1]):
+            if call_id not in self.waiting:
+                continue  # ended while an earlier call was being routed
             operator_id = self.reserved.get(call_id)
             if operator_id is not None:
                 ok = await db(calls.do_reserve_operator)(
