@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import platform
-import secrets
 import signal
 import socket
 import statistics
