@@ -5,8 +5,8 @@ import time
 
 import pytest
 from asgiref.sync import sync_to_async
-
 from tests.personas import add_member, make_contact, make_user
+
 from zvonar.accounts.models import OperatorStatusLog
 from zvonar.accounts.services import do_set_operator_status
 from zvonar.calls.models import Call
