@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zvonar.dialer.core import (
@@ -93,6 +93,7 @@ def test_power_keeps_ratio_times_free_operators_in_flight(snap: Snapshot, ratio:
         assert started + snap.calls_in_flight <= ratio * snap.available + 1
 
 
+@settings(deadline=None)
 @given(snapshots)
 def test_predictive_never_starts_fewer_calls_than_progressive(snap: Snapshot) -> None:
     """Whatever the forecast, predictive places at least the progressive number of calls."""

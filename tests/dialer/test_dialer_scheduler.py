@@ -69,7 +69,7 @@ contexts = st.builds(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(leads_strategy, moments, st.integers(0, 10), contexts)
 def test_picks_obey_every_hard_rule(
     leads: list[LeadRecord], now: datetime, n: int, ctx: SchedulerContext

@@ -210,17 +210,24 @@ class PredictivePolicy:
     """Forecast-based pacing under an abandon budget.
 
     A new call's person arrives after a delay d (originate to person known).
-    At a few quantiles h of d, the policy forecasts persons arriving by h from
-    calls in flight and from n new calls, and operators free by h plus the
-    connect grace: each busy operator from the empirical handle-time
-    distribution conditioned on the time already spent (not an exponential
-    model: past the mean, a lognormal call is likely to go on). The chance that
-    the n-th call's person finds nobody is the mean over those h of
-    P(arrivals > frees), normal approximation; the policy places calls while
-    that marginal risk stays under a threshold. The threshold follows the
-    abandon budget of the regulator's window: abandons above or below the
-    target are paid back over the next few hundred answers, and a rolling-hour
-    guard brakes early.
+    At two quantiles h of d, the policy forecasts persons arriving by h (calls
+    ringing, by their age; n new calls; the calls the next ticks will place at
+    the recent rate) and operators free by h plus the connect grace. A talking
+    operator frees with the empirical talk-time distribution conditioned on the
+    time already talked, plus the median wrap-up; an operator in wrap-up with
+    the wrap-up distribution conditioned likewise. Empirical conditionals, not
+    an exponential release model: past the mean, a lognormal call is likely to
+    go on, while an operator in wrap-up is nearly certain to be free soon.
+
+    The chance that the n-th call's person finds nobody is the mean over h of
+    P(others arrived >= operators free), normal approximation; calls are placed
+    while that marginal risk stays under a threshold. The threshold is the
+    abandon rate the budget allows now (abandons above or below the target of
+    the regulator's window are paid back over the next few hundred answers; a
+    bad rolling hour brakes), divided by a gain learnt from realized abandons
+    per unit of risk allowed, so the model's bias is calibrated away.
+    Warm-up, fewer than ``min_operators`` and the instants between forecasts
+    fall back to progressive, which the policy never undercuts.
     """
 
     settings: PredictiveSettings = field(default_factory=PredictiveSettings)
