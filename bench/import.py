@@ -116,6 +116,12 @@ def main() -> None:
         summary = import_file(path, ImportOptions(), rejected_path=workdir / "rejected.csv")
         import_seconds = time.perf_counter() - started
         rss_after = peak_rss_mb()
+        print(
+            f"import: {import_seconds:.1f} s, {args.rows / import_seconds:.0f} rows/s, "
+            f"peak RSS {rss_after:.0f} MB, {summary.__dict__}",
+            file=sys.stderr,
+            flush=True,
+        )
 
         with connection.cursor() as cursor:
             cursor.execute(

@@ -1,7 +1,5 @@
 """Filters of the contact list: the quick search and the extended search."""
 
-import contextlib
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -13,15 +11,14 @@ from zvonar.crm.phones import InvalidPhone, normalize_phone
 
 
 def phone_condition(value: str) -> Q | None:
-    """Contacts with this number in any written form, or with a number ending in these digits."""
+    """Contacts with this number written in any form; for a partial number, its last digits."""
     digits = "".join(ch for ch in value if ch.isdigit())
     if len(digits) < 4:
         return None
-    numbers = Phone.objects.filter(number__endswith=digits)
-    with contextlib.suppress(InvalidPhone):
-        numbers = Phone.objects.filter(
-            Q(number=normalize_phone(value, with_region=False).e164) | Q(number__endswith=digits)
-        )
+    try:
+        numbers = Phone.objects.filter(number=normalize_phone(value, with_region=False).e164)
+    except InvalidPhone:
+        numbers = Phone.objects.filter(number__endswith=digits)
     return Q(pk__in=numbers.values("contact_id"))
 
 

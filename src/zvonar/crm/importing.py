@@ -574,11 +574,13 @@ class ContactImporter:
         context = transaction.atomic() if self.dry_run else contextlib.nullcontext()
         with context:
             processed = 0
-            for batch in _batched(rows, BATCH_SIZE):
+            for batches, batch in enumerate(_batched(rows, BATCH_SIZE), start=1):
                 parsed = [parser.parse(line, list(cells)) for line, cells in batch]
                 with transaction.atomic():
                     self.import_batch(parsed)
                 processed += len(parsed)
+                if batches & (batches - 1) == 0:
+                    _refresh_statistics()
                 if on_batch:
                     on_batch(self, processed)
             if self.dry_run:
@@ -594,13 +596,18 @@ class ContactImporter:
             .filter(_project_condition(self.project))
             .values_list("number", flat=True)
         )
-        existing = dict(
-            Phone.objects.filter(
-                number__in=numbers, contact__deleted_at=None, contact__merged_into=None
-            )
-            .order_by("contact_id")
-            .values_list("number", "contact_id")
+        # Two simple index look-ups rather than a join, whose plan goes wrong while the import
+        # grows the tables faster than the statistics follow.
+        owners = sorted(
+            Phone.objects.filter(number__in=numbers).values_list("contact_id", "number"),
+            reverse=True,
         )
+        alive = set(
+            Contact.objects.alive()
+            .filter(pk__in={contact_id for contact_id, _number in owners})
+            .values_list("pk", flat=True)
+        )
+        existing = {number: contact_id for contact_id, number in owners if contact_id in alive}
         seen: set[str] = set()
         for row in rows:
             self.summary.total += 1
@@ -836,6 +843,14 @@ class ContactImporter:
                 if pk not in already
             ]
         )
+
+
+def _refresh_statistics() -> None:
+    # PostgreSQL plans by statistics gathered when the tables were small; after batch 1, 2, 4,
+    # 8, … the import has doubled them, so it refreshes them itself (a sample: milliseconds).
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE crm_contact, crm_phone")
 
 
 def _batched(iterable, size: int) -> Iterator[tuple]:
