@@ -99,3 +99,44 @@ def test_operator_may_export_but_not_change(base, operator_olga):
     assert not Contact.objects.filter(category=category).exists()
     rows = post(client, action="export_csv", scope="all", query="").content.decode().splitlines()
     assert len(rows) == 2 and "Петров" in rows[1]
+
+
+def test_add_a_category_and_a_tag_to_a_project(base, admin_anna, sales_project):
+    """The whole list filtered by category and tag goes into the project, only with a phone."""
+    from zvonar.crm.models import Tag
+
+    category = Category.objects.create(name="Тёплые")
+    tag = Tag.objects.create(name="осень")
+    for contact in base[:2]:
+        contact.category = category
+        contact.save()
+        contact.tags.add(tag)
+    phoneless = Contact.objects.create(last_name="Безномерный", category=category)
+    phoneless.tags.add(tag)
+    query = f"category={category.pk}&tags={tag.pk}"
+    post(
+        logged_in(admin_anna),
+        action="add_to_project",
+        scope="all",
+        query=query,
+        project=sales_project.pk,
+    )
+    assert set(Lead.objects.values_list("contact__last_name", flat=True)) == {"Петров", "Петрова"}
+
+
+def test_inline_edit_of_a_cell(base, admin_anna, operator_olga):
+    """A permitted user edits the city in place; a user without the right gets 403."""
+    client = logged_in(admin_anna)
+    url = f"/crm/contacts/{base[0].pk}/edit/city/"
+    assert 'name="value" value="Москва"' in client.get(url).content.decode()
+    assert "Казань" in client.post(url, {"value": "Казань"}).content.decode()
+    base[0].refresh_from_db()
+    assert base[0].city == "Казань"
+    operator_olga.may_edit_card = False
+    operator_olga.save()
+    base[0].responsible = operator_olga
+    base[0].save()
+    assert logged_in(operator_olga).post(url, {"value": "Тверь"}).status_code == 403
+    assert (
+        logged_in(admin_anna).get(f"/crm/contacts/{base[0].pk}/edit/comment_x/").status_code == 404
+    )

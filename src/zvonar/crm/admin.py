@@ -11,7 +11,9 @@ from zvonar.crm.models import (
     CardTemplate,
     Category,
     Contact,
+    ContactMergeLog,
     Email,
+    ImportJob,
     Phone,
     Tag,
 )
@@ -95,7 +97,7 @@ class BlacklistEntryForm(forms.ModelForm):
 @admin.register(BlacklistEntry)
 class BlacklistEntryAdmin(admin.ModelAdmin):
     form = BlacklistEntryForm
-    list_display = ["written_number", "project", "reason", "created_by", "created_at"]
+    list_display = ["written_number", "project", "reason", "created_by", "created_at", "removed_at"]
     list_filter = ["project"]
     search_fields = ["number", "reason"]
 
@@ -112,3 +114,16 @@ class BlacklistEntryAdmin(admin.ModelAdmin):
             messages.error(request, "; ".join(error.messages))
             return
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "status", "created", "invalid", "created_by", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in ImportJob._meta.fields]
+
+
+@admin.register(ContactMergeLog)
+class ContactMergeLogAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "merged_by", "merged_at"]
+    readonly_fields = [field.name for field in ContactMergeLog._meta.fields]

@@ -378,3 +378,21 @@ def start_import_thread(job_id: int) -> None:
             connection.close()
 
     threading.Thread(target=run, name=f"import-{job_id}", daemon=True).start()
+
+
+# ---------------------------------------------------------------- inline edit
+
+INLINE_FIELDS = ("city", "address", "position", "company_name", "comment", "source")
+
+
+def may_edit_contact(user) -> bool:
+    return user.is_authenticated and (user.is_admin or user.may_edit_card)
+
+
+def do_update_contact_field(contact: Contact, field: str, value: str, *, acting_user) -> None:
+    """Change one plain text field of a card (the list's inline edit)."""
+    if field not in INLINE_FIELDS or not may_edit_contact(acting_user):
+        raise PermissionDenied
+    limit = Contact._meta.get_field(field).max_length
+    setattr(contact, field, value.strip()[:limit] if limit else value.strip())
+    contact.save(update_fields=[field, "updated_at"])

@@ -1,6 +1,7 @@
 """Tables of the contact base."""
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from zvonar.crm.display import phone_for
@@ -74,6 +75,27 @@ class ContactTable(tables.Table):
     def render_phone(self, record):
         phone = record.primary_phone
         return phone_for(self.user, phone.number) if phone else "—"
+
+    def render_city(self, record, value):
+        return self._editable(record, "city", value)
+
+    def render_address(self, record, value):
+        return self._editable(record, "address", value)
+
+    def render_position(self, record, value):
+        return self._editable(record, "position", value)
+
+    def render_company_name(self, record, value):
+        return self._editable(record, "company_name", value)
+
+    def _editable(self, record, field, value):
+        from zvonar.crm.services import may_edit_contact
+
+        if self.user is None or not may_edit_contact(self.user):
+            return value
+        return render_to_string(
+            "crm/inline_cell.html", {"contact": record, "field": field, "value": value}
+        )
 
     def render_tags(self, record):
         return ", ".join(tag.name for tag in record.tags.all()) or "—"

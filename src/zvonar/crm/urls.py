@@ -8,6 +8,11 @@ app_name = "crm"
 urlpatterns = [
     path("contacts/", views.ContactListView.as_view(), name="contact_list"),
     path("contacts/<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
+    path(
+        "contacts/<int:pk>/edit/<slug:field>/",
+        views.ContactInlineEditView.as_view(),
+        name="contact_edit_field",
+    ),
     path("contacts/bulk/", views.ContactBulkView.as_view(), name="contact_bulk"),
     path("contacts/columns/", views.ContactColumnsView.as_view(), name="contact_columns"),
     path("contacts/merge/", views.ContactMergeView.as_view(), name="contact_merge"),

@@ -44,7 +44,12 @@ from zvonar.crm.importing import (
     preview,
 )
 from zvonar.crm.models import Contact, ImportJob, SavedFilter
-from zvonar.crm.queries import blacklist_visible_to, contacts_visible_to, is_blacklisted
+from zvonar.crm.queries import (
+    access_contact,
+    blacklist_visible_to,
+    contacts_visible_to,
+    is_blacklisted,
+)
 from zvonar.crm.tables import ContactTable, DeletedContactTable, chosen_columns
 from zvonar.tasks.queries import tasks_visible_to
 
@@ -316,6 +321,38 @@ class ContactDetailView(SectionRequiredMixin, DetailView):
             merges=contact.merge_logs.select_related("merged_by"),
         )
         return context
+
+
+class ContactInlineEditView(SectionRequiredMixin, View):
+    """One cell of the list: GET gives its input, POST saves it and gives the cell back."""
+
+    section = SectionChoices.CONTACTS
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["field"] not in services.INLINE_FIELDS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk, field):
+        contact = access_contact(request.user, pk)
+        if not services.may_edit_contact(request.user):
+            raise PermissionDenied
+        return render(
+            request,
+            "crm/inline_edit.html",
+            {"contact": contact, "field": field, "value": getattr(contact, field)},
+        )
+
+    def post(self, request, pk, field):
+        contact = access_contact(request.user, pk)
+        services.do_update_contact_field(
+            contact, field, request.POST.get("value", ""), acting_user=request.user
+        )
+        return render(
+            request,
+            "crm/inline_cell.html",
+            {"contact": contact, "field": field, "value": getattr(contact, field)},
+        )
 
 
 # ---------------------------------------------------------------- import wizard
