@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 
 
 class InvalidTransition(ValueError):
@@ -81,6 +82,10 @@ _MANUAL = frozenset({_OS.AVAILABLE, _OS.PAUSED, _OS.DO_NOT_DISTURB})
 _ON_CALL = frozenset({_OS.DIALING, _OS.INCOMING_RINGING, _OS.TALKING})
 
 
+_CAN_CONNECT = frozenset({_OS.AVAILABLE, _OS.DIALING, _OS.INCOMING_RINGING})
+
+
+@cache
 def _status_commands(old: OperatorState, new: OperatorState) -> tuple[OperatorCommand, ...]:
     commands = [_OC.LOG_STATUS]
     if old is _OS.AVAILABLE and new is not _OS.AVAILABLE:
@@ -97,7 +102,17 @@ def operator_transition(
     state = status.state
     new: OperatorStatus | None = None
     extra: tuple[OperatorCommand, ...] = ()
-    if event is _OE.LOG_IN and state is _OS.OFFLINE:
+    # The three events of every distributed call come first: they dominate the traffic.
+    if event is _OE.CALL_CONNECTED and state in _CAN_CONNECT:
+        new = OperatorStatus(_OS.TALKING, status.pause_reason, status.return_to)
+        extra = (_OC.OPEN_CARD,)
+    elif event is _OE.CALL_ENDED and state is _OS.TALKING:
+        new = OperatorStatus(_OS.WRAP_UP, status.pause_reason, status.return_to)
+        extra = (_OC.REQUIRE_RESULT,)
+    elif event is _OE.RESULT_SAVED and state is _OS.WRAP_UP:
+        reason = status.pause_reason if status.return_to is _OS.PAUSED else None
+        new = OperatorStatus(status.return_to, reason)
+    elif event is _OE.LOG_IN and state is _OS.OFFLINE:
         # A fresh log-in starts paused so nobody gets a call before the headset is on.
         new = OperatorStatus(_OS.PAUSED, pause_reason or "logged_in")
     elif event is _OE.LOG_OUT and state not in _ON_CALL and state is not _OS.OFFLINE:
@@ -115,13 +130,6 @@ def operator_transition(
         new = OperatorStatus(_OS.DIALING, status.pause_reason, return_to=state)
     elif event is _OE.CALL_OFFERED and state is _OS.AVAILABLE:
         new = OperatorStatus(_OS.INCOMING_RINGING)
-    elif event is _OE.CALL_CONNECTED and state in {
-        _OS.AVAILABLE,
-        _OS.DIALING,
-        _OS.INCOMING_RINGING,
-    }:
-        new = OperatorStatus(_OS.TALKING, status.pause_reason, status.return_to)
-        extra = (_OC.OPEN_CARD,)
     elif event is _OE.CALL_FAILED and state in {_OS.DIALING, _OS.INCOMING_RINGING}:
         # An unanswered manual call still needs a result; a missed offer does not.
         if state is _OS.DIALING:
@@ -129,12 +137,6 @@ def operator_transition(
             extra = (_OC.REQUIRE_RESULT,)
         else:
             new = OperatorStatus(_OS.AVAILABLE)
-    elif event is _OE.CALL_ENDED and state is _OS.TALKING:
-        new = OperatorStatus(_OS.WRAP_UP, status.pause_reason, status.return_to)
-        extra = (_OC.REQUIRE_RESULT,)
-    elif event is _OE.RESULT_SAVED and state is _OS.WRAP_UP:
-        reason = status.pause_reason if status.return_to is _OS.PAUSED else None
-        new = OperatorStatus(status.return_to, reason)
     elif event is _OE.CONNECTION_LOST and state not in {_OS.OFFLINE, _OS.DISCONNECTED}:
         new = OperatorStatus(_OS.DISCONNECTED)
         if state in _ON_CALL:
