@@ -67,7 +67,8 @@ def numbers_in_call() -> set[str]:
 
 def blacklisted_numbers(project: Project, numbers) -> set[str]:
     return set(
-        BlacklistEntry.objects.filter(number__in=list(numbers))
+        BlacklistEntry.objects.active()
+        .filter(number__in=list(numbers))
         .filter(Q(project=None) | Q(project=project))
         .values_list("number", flat=True)
     )
@@ -523,14 +524,10 @@ def do_request_manual_call(
     Raises ValidationError with a message for the operator when the number may not be dialed.
     """
     from zvonar.crm.phones import normalize_phone
-    from zvonar.crm.queries import is_blacklisted
+    from zvonar.crm.services import check_dial_allowed
 
     e164 = normalize_phone(number).e164
-    if is_blacklisted(e164, project):
-        raise ValidationError(
-            _("The number %(number)s is in the blacklist and cannot be dialed.")
-            % {"number": number}
-        )
+    check_dial_allowed(e164, project)
     if Call.objects.filter(number=e164, state__in=OPEN_CALL_STATES).exists():
         raise ValidationError(_("This number is already in a call."))
     contact = lead.contact if lead else None
