@@ -52,6 +52,7 @@ def test_admin_reaches_the_admin_site(page, demo):
 def test_language_switch_in_the_browser(page, demo):
     """Switching to English on the login page turns the page English."""
     page.goto(page.base_url + "/accounts/login/")
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state()
-    assert "Log in" in page.locator("button[type=submit]").inner_text()
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
+    page.locator("button[type=submit]", has_text="Log in").wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
