@@ -144,6 +144,10 @@ class PredictiveSettings:
     table_seconds: int = 900
     # Abandons over or under budget are paid back over this many person answers.
     payback_persons: int = 400
+    # Calls beyond progressive per decision: at most burst_growth x the recent pace, and
+    # at least minimum_burst.
+    burst_growth: float = 2.0
+    minimum_burst: int = 4
     # Time constant of the recent dialing rate, seconds.
     rate_seconds: float = 30.0
     # Count the arrivals of calls the next ticks will place at the recent rate.
@@ -251,7 +255,9 @@ class PredictivePolicy:
         stats = snapshot.stats
         if (
             snapshot.logged_in - snapshot.paused < settings.min_operators
-            or stats.talk_times.count < settings.warmup_handles
+            # The first talks to end are the short ones: wait until as many have ended as
+            # are running, or the forecast thinks everyone is about to hang up.
+            or stats.talk_times.count < max(settings.warmup_handles, snapshot.talking)
             or stats.wrap_up_times.count < settings.warmup_handles
             or stats.outcomes.count < settings.warmup_dials
             or stats.outcomes.persons < settings.warmup_persons
@@ -302,9 +308,17 @@ class PredictivePolicy:
         if per_call <= 0.0 or risk(floor + 1) > threshold:
             return floor
         low, high = floor + 1, floor + 2
-        cap = floor + int(4 * snapshot.logged_in / per_call) + 2
+        # Slow start: at most double the recent pace per decision, so that a model gone
+        # wrong (a change of regime, a biased sample) costs a few calls, not a flood.
+        recent = self._dial_rate * settings.decision_seconds
+        burst = max(settings.minimum_burst, math.ceil(settings.burst_growth * recent))
+        cap = floor + min(int(4 * snapshot.logged_in / per_call) + 2, burst)
+        if cap <= low:
+            return low
         while high < cap and risk(high) <= threshold:
             low, high = high, min(cap, 2 * high)
+        if high == cap and risk(cap) <= threshold:
+            return cap
         # Invariant: the low-th call is within the risk, the high-th is not (or high is the cap).
         while high - low > 1:
             middle = (low + high) // 2
