@@ -41,10 +41,9 @@ function wallboard(projectId) {
     },
 
     async control(action) {
-      const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
       const response = await fetch(`/monitoring/projects/${projectId}/control/`, {
         method: "POST",
-        headers: { "X-CSRFToken": match ? decodeURIComponent(match[1]) : "" },
+        headers: { "X-CSRFToken": csrfToken() },
         body: new URLSearchParams({ action }),
         credentials: "same-origin",
       });
@@ -54,9 +53,7 @@ function wallboard(projectId) {
     },
 
     elapsed(since) {
-      const seconds = Math.max(0, Math.floor((this.now - new Date(since).getTime()) / 1000));
-      const h = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
-      return (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
+      return formatElapsed(since, this.now);
     },
   };
 }

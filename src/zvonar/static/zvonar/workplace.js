@@ -1,11 +1,6 @@
 // The operator's workplace: live state over a websocket, the card, keyboard shortcuts.
 "use strict";
 
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
-
 async function postForm(url, data) {
   const body = data instanceof FormData ? data : new URLSearchParams(data);
   const response = await fetch(url, {
@@ -125,9 +120,7 @@ function workplace() {
     },
 
     elapsed(since) {
-      const seconds = Math.max(0, Math.floor((this.now - new Date(since).getTime()) / 1000));
-      const h = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
-      return (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
+      return formatElapsed(since, this.now);
     },
 
     hotkey(event) {
