@@ -11,6 +11,7 @@ import socket
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -40,14 +41,20 @@ from zvonar.telephony.registry import get_backend
 logger = logging.getLogger(__name__)
 
 
+# The dialer's database work runs in a thread of its own: in `zvonar run` the pages share the
+# process, and queued behind their requests in Django's one sync thread an answered call would
+# wait for a free operator's card longer than the connect limit allows.
+_DIALER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvonar-dialer-db")
+
+
 def db(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Run an ORM function off the event loop, in Django's one thread for sync code."""
+    """Run an ORM function off the event loop, in the dialer's database thread."""
 
     def with_fresh_connection(*args: Any, **kwargs: Any) -> Any:
         close_old_connections()
         return function(*args, **kwargs)
 
-    return sync_to_async(with_fresh_connection, thread_sensitive=True)
+    return sync_to_async(with_fresh_connection, thread_sensitive=False, executor=_DIALER_THREAD)
 
 
 def _project(project_id: int) -> Project:
