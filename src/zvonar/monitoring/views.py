@@ -15,7 +15,12 @@ from zvonar.accounts.models import User
 from zvonar.accounts.queries import current_statuses, operators_supervised_by
 from zvonar.calls.choices import OPEN_CALL_STATES
 from zvonar.calls.queries import calls_visible_to
-from zvonar.calls.stats import call_counters, start_of_today
+from zvonar.calls.stats import (
+    call_counters,
+    call_counters_by,
+    empty_counters,
+    start_of_today,
+)
 from zvonar.campaigns.choices import LeadStateChoices, MembershipRoleChoices
 from zvonar.campaigns.queries import is_supervisor, projects_supervised_by
 from zvonar.campaigns.services import ALLOWED, do_change_project_status
@@ -50,16 +55,18 @@ class DashboardView(SectionRequiredMixin, TemplateView):
             )
             .order_by("name")
         )
+        by_project = call_counters_by(calls_today, "project")
         for project in projects:
-            project.today = call_counters(calls_today.filter(project=project))
+            project.today = by_project.get(project.pk, empty_counters())
             project.progress = (
                 round(100 * project.leads_done / project.leads_total) if project.leads_total else 0
             )
         operators = list(operators_supervised_by(user).order_by("last_name", "username"))
         statuses = current_statuses(operators)
+        by_operator = call_counters_by(calls_today, "operator")
         for operator in operators:
             operator.current = statuses.get(operator.pk)
-            operator.today = call_counters(calls_today.filter(operator=operator))
+            operator.today = by_operator.get(operator.pk, empty_counters())
         context.update(projects=projects, operators=operators, today=call_counters(calls_today))
         return context
 

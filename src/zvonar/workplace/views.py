@@ -4,6 +4,7 @@ import json
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -23,7 +24,12 @@ from zvonar.calls.services import (
     do_request_manual_call,
     do_save_call_result,
 )
-from zvonar.calls.stats import call_counters, start_of_today
+from zvonar.calls.stats import (
+    call_counters,
+    call_counters_by,
+    empty_counters,
+    start_of_today,
+)
 from zvonar.campaigns.choices import LeadStateChoices, QuestionnaireStatusChoices
 from zvonar.campaigns.models import QuestionnaireResponse
 from zvonar.campaigns.queries import access_project, leads_visible_to, projects_visible_to
@@ -58,10 +64,18 @@ class WorkplaceView(WorkplaceMixin, TemplateView):
         my_calls_today = calls_visible_to(user).filter(
             operator=user, created_at__gte=start_of_today()
         )
-        projects = list(projects_visible_to(user).order_by("name"))
+        projects = list(
+            projects_visible_to(user)
+            .annotate(
+                open_leads=Count(
+                    "leads", filter=Q(leads__state__in=OPEN_LEAD_STATES), distinct=True
+                )
+            )
+            .order_by("name")
+        )
+        by_project = call_counters_by(my_calls_today, "project")
         for project in projects:
-            project.today = call_counters(my_calls_today.filter(project=project))
-            project.open_leads = project.leads.filter(state__in=OPEN_LEAD_STATES).count()
+            project.today = by_project.get(project.pk, empty_counters())
         context.update(
             section="workplace",
             projects=projects,
