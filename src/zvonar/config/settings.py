@@ -171,7 +171,11 @@ CHANNEL_LAYERS = (
     {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["ZVONAR_REDIS_URL"]]},
+            # redis-py 8 reads with a 5 s socket timeout by default, shorter than the channel
+            # layer's blocking pop: every idle websocket would be torn down every 5 s.
+            "CONFIG": {
+                "hosts": [{"address": os.environ["ZVONAR_REDIS_URL"], "socket_timeout": None}]
+            },
         }
     }
     if os.environ.get("ZVONAR_REDIS_URL")

@@ -1,0 +1,53 @@
+"""The workplace's websocket over the configured channel layer (Redis in the PostgreSQL pass)."""
+
+import asyncio
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from asgiref.testing import ApplicationCommunicator
+from channels.layers import get_channel_layer
+from tests.personas import make_user
+
+from zvonar.accounts.services import current_status, do_set_operator_status
+from zvonar.campaigns.models import Project
+from zvonar.events import user_group
+from zvonar.workplace.consumers import WorkplaceConsumer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Longer than redis-py 8's default socket timeout (5 s), which once tore idle sockets down.
+IDLE_SECONDS = 6.5
+
+
+def _operator():
+    project = Project.objects.create(name="Сокет")
+    operator = make_user("socket_olga")
+    do_set_operator_status(operator, "available", project=project)
+    return operator
+
+
+async def test_an_idle_socket_stays_open_and_still_delivers():
+    operator = await sync_to_async(_operator)()
+    # channels.testing needs daphne; the websocket protocol is spoken by hand instead.
+    scope = {"type": "websocket", "path": "/ws/workplace/", "headers": [], "user": operator}
+    communicator = ApplicationCommunicator(WorkplaceConsumer.as_asgi(), scope)
+    await communicator.send_input({"type": "websocket.connect"})
+    assert (await communicator.receive_output(timeout=5))["type"] == "websocket.accept"
+
+    await asyncio.sleep(IDLE_SECONDS)
+    assert await communicator.receive_nothing(timeout=0.1)
+    event = {"type": "notification", "text": "Перезвонить Петрову"}
+    await get_channel_layer().group_send(
+        user_group(operator.pk), {"type": "zvonar.event", "event": event}
+    )
+    message = await communicator.receive_output(timeout=5)
+    assert json.loads(message["text"]) == event
+
+    # The operator was never made Disconnected by a dropped socket meanwhile.
+    status = await sync_to_async(current_status)(operator)
+    assert status.status == "available"
+    await communicator.send_input({"type": "websocket.disconnect", "code": 1001})
+    await communicator.wait(timeout=5)
+    status = await sync_to_async(current_status)(operator)
+    assert status.status == "disconnected"
