@@ -11,7 +11,9 @@ from zvonar.crm.models import Contact
 
 
 def pytest_report_header(config):
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    from django.db import connection
+
+    engine = connection.vendor
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
     return [f"zvonar test database: {engine}", f"zvonar channel layer: {layer}"]
 

@@ -109,6 +109,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with this process's write transactions queued (zvonar/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "zvonar.sqlite"
     # WAL lets the dialer write while pages read; IMMEDIATE takes the write lock at BEGIN,
     # so two writers queue instead of failing half-way with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -179,7 +181,7 @@ CHANNEL_LAYERS = (
         }
     }
     if os.environ.get("ZVONAR_REDIS_URL")
-    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    else {"default": {"BACKEND": "zvonar.events.InMemoryChannelLayer"}}
 )
 
 # Telephony backend by name (see ARCHITECTURE.md); the embedded default is the simulator.

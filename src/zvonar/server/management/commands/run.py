@@ -5,6 +5,7 @@ import logging
 
 import uvicorn
 from django.conf import settings
+from django.db import connection
 from django.core.management.base import BaseCommand
 
 from zvonar.demo.logins import demo_logins_text
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         url = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"Zvonar is running at {url}"))
         self.stdout.write(f"Telephony backend: {settings.ZVONAR_TELEPHONY_BACKEND}")
-        self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+        self.stdout.write(f"Database: {connection.vendor}")
         self.stdout.write("Dialer: " + ("separate process" if no_dialer else "in this process"))
         logins = demo_logins_text()
         if logins:
