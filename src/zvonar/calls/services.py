@@ -26,14 +26,18 @@ from zvonar.campaigns.choices import LeadStateChoices, ResultClassChoices
 from zvonar.campaigns.models import CallResult, Lead, Project
 from zvonar.crm.models import BlacklistEntry
 from zvonar.dialer.core import (
+    CallView,
     EndCause,
     LeadRecord,
+    OperatorState,
+    OperatorView,
     RetryRule,
     SchedulerContext,
     attempts_exhausted,
     default_retry_rules,
     pick_leads,
     record_attempt,
+    route,
 )
 from zvonar.events import project_group, send_event_on_commit, user_group
 
@@ -120,13 +124,22 @@ class ClaimedCall:
 
 @transaction.atomic
 def claim_leads(
-    project: Project, count: int, free_operator_ids: list[int], now: datetime | None = None
+    project: Project,
+    count: int,
+    free_operator_ids: list[int],
+    now: datetime | None = None,
+    *,
+    dialing: bool = False,
 ) -> list[ClaimedCall]:
     """Pick up to count leads by the core's rules, mark them in a call and write their calls.
 
     The calls are written before they are originated, so a crash loses nothing: the
     engine's reconciliation finds them. Each lead is taken by a conditional update, so a
     lead claimed by someone else in the meantime is skipped, never dialed twice.
+
+    With `dialing` (the dialer about to originate them) the calls are written as Dialing and
+    a callback's assignee is reserved (Available -> Dialing) in the same transaction; a
+    claim whose assignee is no longer available goes out as an ordinary call.
     """
     now = now or timezone.now()
     if count <= 0 or not _working_day(project, now):
@@ -151,16 +164,27 @@ def claim_leads(
         )
         if not taken:
             continue
+        operator_id = pick.operator_id
+        if dialing and operator_id is not None:
+            reserved = do_reserve_operator(
+                operator_id,
+                project.pk,
+                OperatorStatusChoices.AVAILABLE,
+                OperatorStatusChoices.DIALING,
+            )
+            operator_id = operator_id if reserved else None
         call = Call.objects.create(
             direction=CallDirectionChoices.OUTBOUND,
             number=lead.phone.number,
             project=project,
             lead=lead,
             contact_id=lead.contact_id,
-            operator_id=pick.operator_id,
+            operator_id=operator_id,
             created_at=now,
         )
-        claimed.append(ClaimedCall(call.pk, call.number, pick.operator_id))
+        if dialing:
+            _set_dialing(call, now)
+        claimed.append(ClaimedCall(call.pk, call.number, operator_id))
     return claimed
 
 
@@ -183,14 +207,18 @@ def _emit(call: Call, op: str) -> None:
     send_event_on_commit(groups, _call_event(call, op))
 
 
-@transaction.atomic
-def do_mark_dialing(call_id: int) -> Call:
-    call = Call.objects.select_for_update().get(pk=call_id)
+def _set_dialing(call: Call, now: datetime) -> None:
     call.state = CallStateChoices.DIALING
-    call.dial_started_at = timezone.now()
+    call.dial_started_at = now
     call.backend_call_id = str(call.pk)
     call.save(update_fields=["state", "dial_started_at", "backend_call_id"])
     _emit(call, "dialing")
+
+
+@transaction.atomic
+def do_mark_dialing(call_id: int) -> Call:
+    call = Call.objects.select_for_update().get(pk=call_id)
+    _set_dialing(call, timezone.now())
     return call
 
 
@@ -232,6 +260,62 @@ def do_reserve_operator(user_id: int, project_id: int, expected: str, status: st
         return False
     _status_in_project(user_id, status, project_id)
     return True
+
+
+def available_operators(project_id: int) -> list[tuple[int, float]]:
+    """Operators available in this project, with when they became available (epoch seconds)."""
+    entries = OperatorStatusLog.objects.filter(
+        ended_at=None,
+        status=OperatorStatusChoices.AVAILABLE,
+        project_id=project_id,
+        user__memberships__project_id=project_id,
+        user__is_active=True,
+    ).values_list("user_id", "started_at")
+    return [(user_id, started.timestamp()) for user_id, started in entries]
+
+
+@transaction.atomic
+def do_route_call(call_id: int, project_id: int, reserved_operator_id: int | None = None):
+    """Give a waiting answered call to an operator, in one transaction.
+
+    The operator it was dialed for (manual dial, preview, callback) takes it if still
+    Dialing; otherwise the core's router picks among the project's available operators. The
+    chosen operator goes Talking under their row lock (one who paused a moment ago is skipped
+    for the next), the call is Connected and the card pops on commit. Returns the operator's
+    id, or None when nobody can take the call now.
+    """
+    if reserved_operator_id is not None and do_reserve_operator(
+        reserved_operator_id,
+        project_id,
+        OperatorStatusChoices.DIALING,
+        OperatorStatusChoices.TALKING,
+    ):
+        do_mark_connected(call_id, reserved_operator_id)
+        return reserved_operator_id
+    operators = available_operators(project_id)
+    while operators:
+        views = [
+            OperatorView(user_id, OperatorState.AVAILABLE, idle_since, frozenset({project_id}))
+            for user_id, idle_since in operators
+        ]
+        chosen = route(CallView(project_id), views)
+        if chosen is None:
+            return None
+        if do_reserve_operator(
+            chosen, project_id, OperatorStatusChoices.AVAILABLE, OperatorStatusChoices.TALKING
+        ):
+            do_mark_connected(call_id, chosen)
+            return chosen
+        operators = [entry for entry in operators if entry[0] != chosen]
+    return None
+
+
+@transaction.atomic
+def do_answer_call(call_id: int, project_id: int, reserved_operator_id: int | None = None):
+    """A person answered: mark it and, when someone can take it, connect it in the same
+    transaction, so the card pops without another round trip. Returns the operator or None."""
+    do_mark_answered(call_id, machine=False)
+    return do_route_call(call_id, project_id, reserved_operator_id)
 
 
 @transaction.atomic

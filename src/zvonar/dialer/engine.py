@@ -17,22 +17,16 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
-from zvonar.accounts.choices import OperatorStatusChoices
-from zvonar.accounts.models import OperatorStatusLog
 from zvonar.calls import services as calls
 from zvonar.calls.choices import CallStateChoices, HangupCauseChoices
 from zvonar.calls.models import Call
 from zvonar.campaigns.choices import DialModeChoices, ProjectStatusChoices
 from zvonar.campaigns.models import Project
 from zvonar.dialer.core import (
-    CallView,
     DialerStatistics,
-    OperatorState,
-    OperatorView,
     PacingPolicy,
     Snapshot,
     make_policy,
-    route,
 )
 from zvonar.dialer.leases import acquire_leases, release_leases
 from zvonar.telephony.base import EventType, HangupCause, TelephonyBackend, TelephonyEvent
@@ -41,36 +35,34 @@ from zvonar.telephony.registry import get_backend
 logger = logging.getLogger(__name__)
 
 
-# The dialer's database work runs in a thread of its own: in `zvonar run` the pages share the
+# The dialer's database work runs in threads of its own: in `zvonar run` the pages share the
 # process, and queued behind their requests in Django's one sync thread an answered call would
-# wait for a free operator's card longer than the connect limit allows.
-_DIALER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvonar-dialer-db")
+# wait for a free operator's card longer than the connect limit allows. Two lanes: the calls'
+# events (answer, connect, hang-up) do not queue behind a tick claiming a batch of leads.
+_TICK_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvonar-dialer-tick")
+_CALLS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvonar-dialer-calls")
 
 
-def db(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Run an ORM function off the event loop, in the dialer's database thread."""
-
+def _in_thread(function: Callable[..., Any], executor: ThreadPoolExecutor) -> Callable[..., Any]:
     def with_fresh_connection(*args: Any, **kwargs: Any) -> Any:
         close_old_connections()
         return function(*args, **kwargs)
 
-    return sync_to_async(with_fresh_connection, thread_sensitive=False, executor=_DIALER_THREAD)
+    return sync_to_async(with_fresh_connection, thread_sensitive=False, executor=executor)
+
+
+def db(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an ORM function off the event loop, in the dialer's tick thread."""
+    return _in_thread(function, _TICK_THREAD)
+
+
+def db_calls(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an ORM function off the event loop, in the thread for the calls' own events."""
+    return _in_thread(function, _CALLS_THREAD)
 
 
 def _project(project_id: int) -> Project:
     return Project.objects.get(pk=project_id)
-
-
-def _available_operators(project_id: int) -> list[tuple[int, float]]:
-    """Operators available in this project, with when they became available (epoch seconds)."""
-    entries = OperatorStatusLog.objects.filter(
-        ended_at=None,
-        status=OperatorStatusChoices.AVAILABLE,
-        project_id=project_id,
-        user__memberships__project_id=project_id,
-        user__is_active=True,
-    ).values_list("user_id", "started_at")
-    return [(user_id, started.timestamp()) for user_id, started in entries]
 
 
 def _pending_reserved(project_id: int) -> list[tuple[int, str, int]]:
@@ -161,7 +153,7 @@ class ProjectRunner:
         await self.serve_requests()
         if project.status != ProjectStatusChoices.RUNNING or self.policy is None:
             return
-        operators = await db(_available_operators)(self.project_id)
+        operators = await db(calls.available_operators)(self.project_id)
         now = time.monotonic()
         available_ids = {user_id for user_id, _ in operators}
         for operator_id in available_ids:
@@ -185,7 +177,8 @@ class ProjectRunner:
         )
         count = self.policy.calls_to_start(snapshot)
         if count > 0:
-            claimed = await db(calls.claim_leads)(project, count, free)
+            # One transaction writes the calls as Dialing and reserves callbacks' assignees.
+            claimed = await db(calls.claim_leads)(project, count, free, dialing=True)
             for claim in claimed:
                 await self.originate(claim.call_id, claim.number, claim.operator_id)
 
@@ -195,21 +188,13 @@ class ProjectRunner:
             with contextlib.suppress(Exception):
                 await self.backend.hangup(str(call_id), HangupCause.OPERATOR_HANGUP)
         for call_id, number, operator_id in await db(_pending_reserved)(self.project_id):
-            await self.originate(call_id, number, operator_id, reserved_already=True)
+            await db(calls.do_mark_dialing)(call_id)
+            await self.originate(call_id, number, operator_id)
 
-    async def originate(
-        self, call_id: int, number: str, operator_id: int | None, reserved_already: bool = False
-    ) -> None:
-        await db(calls.do_mark_dialing)(call_id)
+    async def originate(self, call_id: int, number: str, operator_id: int | None) -> None:
+        """Place a call already written as Dialing (its operator, if any, already reserved)."""
         if operator_id is not None:
-            reserved = reserved_already or await db(calls.do_reserve_operator)(
-                operator_id,
-                self.project_id,
-                OperatorStatusChoices.AVAILABLE,
-                OperatorStatusChoices.DIALING,
-            )
-            if reserved:
-                self.reserved[call_id] = operator_id
+            self.reserved[call_id] = operator_id
         self.dialer.owner[call_id] = self
         self.dialing[call_id] = time.monotonic()
         self.stats.record_dial()
@@ -229,18 +214,23 @@ class ProjectRunner:
         call_id = int(event.call_id)
         now = time.monotonic()
         if event.type is EventType.RINGING:
-            await db(calls.do_mark_ringing)(call_id)
+            await db_calls(calls.do_mark_ringing)(call_id)
         elif event.type is EventType.ANSWERED_HUMAN:
             started = self.dialing.pop(call_id, now)
             self.stats.record_resolution(now, now - started, True)
             self.stats.record_person_answer(now)
-            await db(calls.do_mark_answered)(call_id, machine=False)
-            self.waiting[call_id] = now
-            await self.route_waiting()
+            # Marked answered and, if someone is free, connected in one transaction.
+            operator_id = await db_calls(calls.do_answer_call)(
+                call_id, self.project_id, self.reserved.get(call_id)
+            )
+            if operator_id is not None:
+                await self.connect(call_id, operator_id, now)
+            else:
+                self.waiting[call_id] = now
         elif event.type is EventType.ANSWERED_MACHINE:
             started = self.dialing.pop(call_id, now)
             self.stats.record_resolution(now, now - started, False)
-            await db(calls.do_mark_answered)(call_id, machine=True)
+            await db_calls(calls.do_mark_answered)(call_id, machine=True)
             if call_id in self.reserved:
                 # An operator dialing by hand decides for themselves what answered.
                 self.waiting[call_id] = now
@@ -267,7 +257,7 @@ class ProjectRunner:
             self.stats.record_talk_time(now - self.talking.pop(operator_id))
             self.wrapping[operator_id] = now
         self.dialer.owner.pop(call_id, None)
-        await db(calls.do_mark_ended)(call_id, cause)
+        await db_calls(calls.do_mark_ended)(call_id, cause)
 
     async def route_waiting(self) -> None:
         """Connect answered calls to operators; abandon those nobody took in time."""
@@ -280,64 +270,32 @@ class ProjectRunner:
 
     async def _route_waiting(self) -> None:
         now = time.monotonic()
-        operators: list[tuple[int, float]] | None = None
         for call_id, answered in sorted(self.waiting.items(), key=lambda item: item[1]):
             if call_id not in self.waiting:
                 continue  # ended while an earlier call was being routed
-            operator_id = self.reserved.get(call_id)
+            reserved = self.reserved.get(call_id)
+            operator_id = await db_calls(calls.do_route_call)(call_id, self.project_id, reserved)
+            if call_id not in self.waiting:
+                continue  # hung up meanwhile: the hang-up closed it
             if operator_id is not None:
-                ok = await db(calls.do_reserve_operator)(
-                    operator_id,
-                    self.project_id,
-                    OperatorStatusChoices.DIALING,
-                    OperatorStatusChoices.TALKING,
-                )
-                if ok:
-                    await self.connect(call_id, operator_id, now)
-                    continue
-            else:
-                if operators is None:
-                    operators = await db(_available_operators)(self.project_id)
-                taken = set(self.reserved.values())
-                views = [
-                    OperatorView(
-                        user_id, OperatorState.AVAILABLE, idle_since, frozenset({self.project_id})
-                    )
-                    for user_id, idle_since in operators
-                    if user_id not in taken
-                ]
-                chosen = route(CallView(self.project_id), views)
-                if chosen is not None:
-                    operators = [op for op in operators if op[0] != chosen]
-                    ok = await db(calls.do_reserve_operator)(
-                        chosen,
-                        self.project_id,
-                        OperatorStatusChoices.AVAILABLE,
-                        OperatorStatusChoices.TALKING,
-                    )
-                    if ok:
-                        await self.connect(call_id, chosen, now)
-                        continue
-            if operator_id is None and now - answered >= self.connect_seconds:
+                await self.connect(call_id, operator_id, now)
+            elif reserved is None and now - answered >= self.connect_seconds:
                 await self.abandon(call_id, now)
 
     async def connect(self, call_id: int, operator_id: int, now: float) -> None:
+        """Bridge a call the database already gave to the operator (their card has popped)."""
         self.waiting.pop(call_id, None)
         self.reserved.pop(call_id, None)
+        self.talking[operator_id] = now
+        self.connected[call_id] = operator_id
         try:
             await self.backend.connect(str(call_id), operator_id)
         except Exception:
+            # Gone at the moment of the bridge: hang it up; the operator wraps the call up
+            # like any other that ended (the card shows it ended) and sets its result.
             logger.warning("call %s ended before it reached operator %s", call_id, operator_id)
-            await db(calls.do_reserve_operator)(
-                operator_id,
-                self.project_id,
-                OperatorStatusChoices.TALKING,
-                OperatorStatusChoices.AVAILABLE,
-            )
-            return
-        self.talking[operator_id] = now
-        self.connected[call_id] = operator_id
-        await db(calls.do_mark_connected)(call_id, operator_id)
+            with contextlib.suppress(Exception):
+                await self.backend.hangup(str(call_id), HangupCause.FAILED)
 
     async def abandon(self, call_id: int, now: float) -> None:
         """Nobody free within the connect time: the message, then the hang-up (counted)."""
