@@ -79,9 +79,40 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Operator:
+    """One operator's browser: the same requests the workplace page makes.
+
+    On a card pop it loads the card; on call and status events it re-reads the workplace
+    state once per burst (the page waits 300 ms to coalesce them); after --talk seconds it
+    saves a result, whose answer carries the new state.
+    """
+
     def __init__(self, base: str, session: str, project: int, talk: float, results) -> None:
         self.base, self.project, self.talk, self.results = base, project, talk, results
         self.cookies = {"sessionid": session, "csrftoken": CSRF}
+        self.refresh_pending = False
+
+    async def refresh_soon(self, http) -> None:
+        if self.refresh_pending:
+            return
+        self.refresh_pending = True
+        await asyncio.sleep(0.3)
+        self.refresh_pending = False
+        await http.get("/workplace/state/")
+
+    async def work_card(self, http, event) -> None:
+        page = await http.get(f"/workplace/calls/{event['call_id']}/card/")
+        marker = 'name="result" id="result-'
+        start = page.text.find(marker) + len(marker)
+        result_id = page.text[start : page.text.find('"', start)]
+        await asyncio.sleep(self.talk)
+        response = await http.post(
+            f"/workplace/calls/{event['call_id']}/save/", data={"result": result_id}
+        )
+        if response.status_code == 200:
+            self.results["saved"] += 1
+        else:
+            self.results["errors"] += 1
+            self.results["error_samples"].append(f"{response.status_code} call {event['call_id']}")
 
     async def run(self, stop: asyncio.Event) -> None:
         headers = {"X-CSRFToken": CSRF, "Referer": self.base + "/workplace/"}
@@ -96,7 +127,7 @@ class Operator:
                 await http.post(
                     "/workplace/status/", data={"status": "available", "project": self.project}
                 )
-                result_id = None
+                background = set()
                 while not stop.is_set():
                     try:
                         raw = await asyncio.wait_for(socket_.recv(), 1.0)
@@ -104,26 +135,18 @@ class Operator:
                         continue
                     received = time.time()
                     event = json.loads(raw)
-                    if event.get("type") != "card" or event.get("op") != "pop":
-                        continue
-                    if event.get("answered_at"):
-                        self.results["latency"].append(received - event["answered_at"])
-                    await asyncio.sleep(self.talk)
-                    if result_id is None:
-                        page = await http.get(f"/workplace/calls/{event['call_id']}/card/")
-                        marker = 'name="result" id="result-'
-                        start = page.text.find(marker) + len(marker)
-                        result_id = page.text[start : page.text.find('"', start)]
-                    response = await http.post(
-                        f"/workplace/calls/{event['call_id']}/save/", data={"result": result_id}
-                    )
-                    if response.status_code == 200:
-                        self.results["saved"] += 1
+                    if event.get("type") == "card" and event.get("op") == "pop":
+                        if event.get("answered_at"):
+                            self.results["latency"].append(received - event["answered_at"])
+                        task = asyncio.create_task(self.work_card(http, event))
+                    elif event.get("type") in ("call", "operator_status", "task"):
+                        task = asyncio.create_task(self.refresh_soon(http))
                     else:
-                        self.results["errors"] += 1
-                        self.results["error_samples"].append(
-                            f"{response.status_code} call {event['call_id']}"
-                        )
+                        continue
+                    background.add(task)
+                    task.add_done_callback(background.discard)
+                for task in background:
+                    task.cancel()
 
 
 async def drive(base: str, setup: dict, seconds: float, talk: float) -> dict:

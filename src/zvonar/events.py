@@ -1,8 +1,10 @@
 """Events to browsers: small dicts with a type and an op, sent to channel-layer groups on commit."""
 
 import logging
+import time
 
 from asgiref.sync import async_to_sync
+from channels import layers
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -32,3 +34,22 @@ def user_group(user_id: int) -> str:
 
 def project_group(project_id: int) -> str:
     return f"project.{project_id}"
+
+
+class InMemoryChannelLayer(layers.InMemoryChannelLayer):
+    """The embedded default's channel layer (one process, no Redis).
+
+    Channels' in-memory layer sweeps every channel and group membership for expired entries
+    on each send and receive; with a few hundred operators' sockets that sweep was a sizeable
+    share of the process's time. Here it runs at most once a second: an expired message or
+    membership lives up to a second longer, which nobody can observe.
+    """
+
+    sweep_seconds = 1.0
+    _swept = 0.0
+
+    def _clean_expired(self):
+        now = time.monotonic()
+        if now - self._swept >= self.sweep_seconds:
+            self._swept = now
+            super()._clean_expired()

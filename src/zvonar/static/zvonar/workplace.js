@@ -25,6 +25,7 @@ function workplace() {
     cardCallId: null,
     now: Date.now(),
     retry: 500,
+    refreshTimer: null,
 
     init() {
       this.form.project = this.state.project_id || (this.state.projects[0] || {}).id || "";
@@ -33,7 +34,12 @@ function workplace() {
       this.connect();
       if (this.state.card_call_id) this.loadCard(this.state.card_call_id);
       window.addEventListener("keydown", (event) => this.hotkey(event));
-      window.addEventListener("zvonar-card-closed", () => { this.hasCard = false; this.cardCallId = null; this.refresh(); });
+      window.addEventListener("zvonar-card-closed", (event) => {
+        this.hasCard = false;
+        this.cardCallId = null;
+        // Saving answers with the new state; skipping a preview card does not.
+        if (event.detail && event.detail.state) this.state = event.detail.state; else this.refresh();
+      });
       window.addEventListener("zvonar-card-call", (event) => this.loadCard(event.detail.callId));
     },
 
@@ -56,13 +62,20 @@ function workplace() {
         this.loadCard(event.call_id);
       } else if (event.type === "call") {
         window.dispatchEvent(new CustomEvent("zvonar-call-event", { detail: event }));
-        this.refresh();
+        this.refreshSoon();
       } else if (event.type === "notification") {
         this.state.notifications.unshift(event);
         this.seenNotifications.unshift(event);
       } else if (event.type === "operator_status" || event.type === "task") {
-        this.refresh();
+        this.refreshSoon();
       }
+    },
+
+    refreshSoon() {
+      // A call brings several events within a moment (dialing, connected, status): one
+      // re-read of the state answers them all.
+      if (this.refreshTimer) return;
+      this.refreshTimer = setTimeout(() => { this.refreshTimer = null; this.refresh(); }, 300);
     },
 
     async refresh() {
@@ -206,7 +219,7 @@ function card(callId, leadId) {
       const result = await postForm(`/workplace/calls/${this.callId}/save/`, new FormData(this.$refs.form));
       if (result.ok) {
         this.$root.remove();
-        window.dispatchEvent(new CustomEvent("zvonar-card-closed"));
+        window.dispatchEvent(new CustomEvent("zvonar-card-closed", { detail: { state: result.state } }));
       } else {
         this.error = (result.errors || []).join(" ");
       }
