@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zvonar.crm.importing import ImportFileError, ImportOptions, open_table
-from zvonar.crm.phones import InvalidPhone, normalize_phone
+from zvonar.crm.phones import InvalidPhone, _is_valid_plus7, normalize_phone
 
 PHONE_ALPHABET = st.sampled_from(list("0123456789 +-().#*xetдоб\u00a0/"))
 
@@ -37,6 +37,24 @@ def test_fast_russian_path_agrees_with_the_full_parser(national, prefix):
     phone = normalize_phone(raw, "RU", with_region=False)
     assert phone.e164 == "+7" + national
     assert phone.country == phonenumbers.region_code_for_number(number)
+
+
+@given(st.from_regex(r"[0-9]{10}", fullmatch=True))
+@settings(max_examples=500, deadline=None)
+def test_compiled_plus7_validity_is_the_librarys(national):
+    """The import's compiled +7 validity check answers as phonenumbers.is_valid_number does."""
+    number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+    expected = national[0] != "0" and phonenumbers.is_valid_number(number)
+    assert _is_valid_plus7(national) == expected
+
+
+def test_compiled_plus7_validity_for_every_four_digit_prefix():
+    """Each of the 10,000 four-digit starts of a +7 number, as the library judges it."""
+    for prefix in range(10_000):
+        national = f"{prefix:04d}{prefix * 7919 % 1_000_000:06d}"
+        number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+        expected = national[0] != "0" and phonenumbers.is_valid_number(number)
+        assert _is_valid_plus7(national) == expected, national
 
 
 @given(st.binary(max_size=600) | st.text(max_size=300).map(lambda text: text.encode("utf-8")))

@@ -1,5 +1,6 @@
 """Phone numbers: parse any written form into E.164 and derive region and time zone."""
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -128,10 +129,69 @@ def _russian_prefix(prefix: str) -> tuple[str, str, bool]:
     return country, time_zone, exact
 
 
+_TYPE_DESCS = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+def _desc_pattern(desc, length: int) -> str | None:
+    if desc is None or not desc.national_number_pattern:
+        return None
+    if desc.possible_length and length not in desc.possible_length:
+        return None
+    return desc.national_number_pattern
+
+
+@lru_cache(maxsize=1)
+def _plus7_rules() -> list[tuple[re.Pattern | None, re.Pattern | None, re.Pattern | None]]:
+    """Per region of +7 (Russia, Kazakhstan), in phonenumbers' order: its leading digits, its
+    general pattern and one pattern for all of its number types, for ten-digit numbers."""
+    rules = []
+    for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[7]:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        general = _desc_pattern(metadata.general_desc, 10)
+        types = [_desc_pattern(getattr(metadata, name), 10) for name in _TYPE_DESCS]
+        combined = "|".join(f"(?:{pattern})" for pattern in types if pattern)
+        rules.append(
+            (
+                re.compile(metadata.leading_digits) if metadata.leading_digits else None,
+                re.compile(general) if general else None,
+                re.compile(combined) if combined else None,
+            )
+        )
+    return rules
+
+
+def _is_valid_plus7(national: str) -> bool:
+    """phonenumbers.is_valid_number for +7 and ten national digits, with the patterns compiled
+    once: the library's check walks every number type with a regex each, per number, and was
+    a quarter of the import's time. Same answers (tests compare it with the library)."""
+    if national[0] == "0":
+        return False
+    for leading, general, types in _plus7_rules():
+        valid = bool(
+            general and types and general.fullmatch(national) and types.fullmatch(national)
+        )
+        if leading is not None:
+            if leading.match(national):
+                return valid  # the library picks this region by its leading digits
+        elif valid:
+            return True
+    return False
+
+
 def _normalize_russian(raw: str, national: str, with_region: bool) -> NormalizedPhone:
     # The import's hot path: a plainly written Russian number skips the general parser.
-    number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
-    if national[0] == "0" or not phonenumbers.is_valid_number(number):
+    if not _is_valid_plus7(national):
         raise _invalid(raw)
     country, time_zone, exact = _russian_prefix(national[:5])
     e164 = "+7" + national
