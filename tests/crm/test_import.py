@@ -267,3 +267,15 @@ def test_broken_quoting_late_in_a_big_file_writes_nothing(tmp_path, db):
     with pytest.raises(ImportFileError):
         import_file(path, ImportOptions())
     assert not Contact.objects.exists()
+
+
+def test_any_of_finds_what_in_finds(db):
+    """The import's `any_of` look-up selects the rows `in` selects, also for an empty list."""
+    first = make_contact("+7 912 345 67 01", last_name="Первый")
+    make_contact("+7 912 345 67 02", last_name="Второй")
+    numbers = ["+79123456701", "+79990000000"]
+    assert list(Phone.objects.filter(number__any_of=numbers)) == list(
+        Phone.objects.filter(number__in=numbers)
+    )
+    assert list(Contact.objects.filter(pk__any_of={first.pk})) == [first]
+    assert not Contact.objects.filter(pk__any_of=[]).exists()

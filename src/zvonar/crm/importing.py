@@ -592,19 +592,19 @@ class ContactImporter:
         numbers = {phone.e164 for row in rows for phone in row.phones + row.company_phones}
         blacklisted = set(
             BlacklistEntry.objects.active()
-            .filter(number__in=numbers)
+            .filter(number__any_of=numbers)
             .filter(_project_condition(self.project))
             .values_list("number", flat=True)
         )
         # Two simple index look-ups rather than a join, whose plan goes wrong while the import
         # grows the tables faster than the statistics follow.
         owners = sorted(
-            Phone.objects.filter(number__in=numbers).values_list("contact_id", "number"),
+            Phone.objects.filter(number__any_of=numbers).values_list("contact_id", "number"),
             reverse=True,
         )
         alive = set(
             Contact.objects.alive()
-            .filter(pk__in={contact_id for contact_id, _number in owners})
+            .filter(pk__any_of={contact_id for contact_id, _number in owners})
             .values_list("pk", flat=True)
         )
         existing = {number: contact_id for contact_id, number in owners if contact_id in alive}
@@ -908,6 +908,12 @@ def insert_rows(model, rows: list[dict], *, ids: bool) -> list[int]:
         return [instance.pk for instance in created]
     table = model._meta.db_table
     columns = list(rows[0])
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    json_columns = [
+        index
+        for index, column in enumerate(columns)
+        if fields[column].get_internal_type() == "JSONField"
+    ]
     with connection.cursor() as cursor:
         pks: list[int] = []
         if ids:
@@ -919,10 +925,9 @@ def insert_rows(model, rows: list[dict], *, ids: bool) -> list[int]:
         names = ", ".join(f'"{column}"' for column in (["id"] if ids else []) + columns)
         with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
             for index, row in enumerate(rows):
-                values = [
-                    json.dumps(value) if isinstance(value, dict | list) else value
-                    for value in row.values()
-                ]
+                values = list(row.values())
+                for column in json_columns:
+                    values[column] = json.dumps(values[column])
                 copy.write_row([pks[index], *values] if ids else values)
     return pks
 

@@ -1,13 +1,17 @@
-"""`ucontains`: case-insensitive substring search that folds Cyrillic on SQLite too.
+"""Lookups of the contact base: `ucontains` and `any_of`.
 
-SQLite's LIKE folds ASCII letters only, so "петров" would not find "Петров"; there the lookup
-compares through a Python lower() registered on each connection. Elsewhere it is icontains
-(on PostgreSQL served by the trigram indexes on UPPER(column))."""
+`ucontains` is a case-insensitive substring search that folds Cyrillic on SQLite too. SQLite's
+LIKE folds ASCII letters only, so "петров" would not find "Петров"; there the lookup compares
+through a Python lower() registered on each connection. Elsewhere it is icontains (on
+PostgreSQL served by the trigram indexes on UPPER(column)).
+
+`any_of` is `in` for long lists: on PostgreSQL one array parameter (`= ANY(%s)`) instead of one
+placeholder per value, whose client-side rewriting cost the import more than the look-up."""
 
 from django.db.backends.signals import connection_created
-from django.db.models import CharField, TextField
+from django.db.models import CharField, Field, Lookup, TextField
 from django.db.models.functions import Lower
-from django.db.models.lookups import IContains
+from django.db.models.lookups import IContains, In
 
 
 class UnicodeIContains(IContains):
@@ -23,6 +27,22 @@ class UnicodeIContains(IContains):
         return f"zvonar_lower({lhs_sql}) LIKE zvonar_lower({rhs_sql}) ESCAPE '\\'", params
 
 
+class AnyOf(Lookup):
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return In(self.lhs, list(self.rhs)).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        values = list(self.rhs)
+        if not values:
+            return "FALSE", []
+        lhs_sql, params = self.process_lhs(compiler, connection)
+        values = [self.lhs.output_field.get_db_prep_value(value, connection) for value in values]
+        return f"{lhs_sql} = ANY(%s)", [*params, values]
+
+
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
@@ -35,6 +55,7 @@ def register_sqlite_functions(sender, connection, **kwargs):
 def register() -> None:
     CharField.register_lookup(UnicodeIContains)
     TextField.register_lookup(UnicodeIContains)
+    Field.register_lookup(AnyOf)
     connection_created.connect(register_sqlite_functions, dispatch_uid="zvonar_crm_lower")
 
 
