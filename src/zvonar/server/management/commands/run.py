@@ -43,6 +43,9 @@ class Command(BaseCommand):
             log_level=log_level,
             lifespan="off",
             ws="websockets-sansio",
+            # Operators' websockets stay open all day: on Ctrl+C close them after a moment
+            # instead of waiting for every browser to leave.
+            timeout_graceful_shutdown=5,
         )
         asyncio.run(self._serve(uvicorn.Server(config), with_dialer=not no_dialer))
 
