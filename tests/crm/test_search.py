@@ -69,3 +69,55 @@ def test_saved_filter_and_columns_are_kept_per_user(base, admin_anna):
     assert UserTablePreference.objects.get().columns == ["name", "phone", "tags"]
     table = client.get("/crm/contacts/").context["table"]
     assert [column.name for column in table.columns] == ["selection", "name", "phone", "tags"]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("name=Петр", {"Петров Пётр Сергеевич"}),
+        ("name=пётр петров", {"Петров Пётр Сергеевич"}),
+        ("name=Сергеевич", {"Петров Пётр Сергеевич"}),
+        ("name=ромашка иванова", {"Иванова"}),
+        ("name=Петров Ромашка", set()),
+        ("name=ровПётр", set()),
+    ],
+)
+def test_name_search_words_each_in_some_name_field(base, admin_anna, query, expected):
+    """Each word of a name search must appear in the last, first or middle name or company."""
+    petrov, _ivanova = base
+    petrov.middle_name = "Сергеевич"
+    petrov.save()
+    assert names(logged_in(admin_anna), query) == expected
+
+
+def test_text_search_lists_newest_first_unless_sorted(db, admin_anna):
+    """A name search lists the newest contacts first; a chosen column sort still applies."""
+    for index, last in enumerate(["Абрамов", "Яковлев", "Борисов"]):
+        make_contact(f"+7 912 345 67 0{index}", last_name=last, first_name="Иван")
+    client = logged_in(admin_anna)
+    rows = client.get("/crm/contacts/?name=Иван").context["table"].paginated_rows
+    assert [row.record.last_name for row in rows] == ["Борисов", "Яковлев", "Абрамов"]
+    rows = client.get("/crm/contacts/?name=Иван&sort=name").context["table"].paginated_rows
+    assert [row.record.last_name for row in rows] == ["Абрамов", "Борисов", "Яковлев"]
+    rows = client.get("/crm/contacts/").context["table"].paginated_rows
+    assert [row.record.last_name for row in rows] == ["Абрамов", "Борисов", "Яковлев"]
+
+
+def test_contact_count_is_capped(db, admin_anna, monkeypatch):
+    """Past the cap the list says "N+ contacts" and offers the pages up to the cap only."""
+    from zvonar.crm.tables import CappedPaginator
+
+    for index in range(5):
+        make_contact(f"+7 912 345 67 1{index}", last_name=f"Клиент{index}")
+    client = logged_in(admin_anna)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.get("/crm/contacts/")
+    assert "5 contacts" in response.content.decode()
+    monkeypatch.setattr(CappedPaginator, "cap", 4)
+    monkeypatch.setattr("zvonar.crm.views.ContactListView.paginate_by", 2)
+    response = client.get("/crm/contacts/?name=Клиент")
+    paginator = response.context["table"].paginator
+    assert (paginator.capped, paginator.num_pages) == (True, 2)
+    assert "4+ contacts" in response.content.decode()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    assert "4+ контактов" in client.get("/crm/contacts/").content.decode()

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 
+from zvonar.crm.lookups import ContactNameText
 from zvonar.crm.models import CardField, Category, Contact, Email, Phone, Tag
 from zvonar.crm.phones import InvalidPhone, normalize_phone
 
@@ -84,9 +85,20 @@ class ContactFilterSet(django_filters.FilterSet):
         label=_("My contacts"), method="search_mine", widget=forms.CheckboxInput
     )
 
+    # Text searches list the newest contacts first (the user may still sort by a column): an
+    # alphabetical first page of a frequent name means fetching and sorting every match, and
+    # the matches of one surname sit together in name order, so walking it is no shortcut.
+    TEXT_SEARCHES = ("q", "name", "company", "address", "email", "field_value")
+
     class Meta:
         model = Contact
         fields = ["q", "kind", "category", "tags"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if any(self.form.cleaned_data.get(name) for name in self.TEXT_SEARCHES):
+            queryset = queryset.order_by("-pk")
+        return queryset
 
     def search(self, queryset, name, value):
         """A phone in any written form or its last digits; else name, company, address, e-mail."""
@@ -95,26 +107,19 @@ class ContactFilterSet(django_filters.FilterSet):
             return queryset
         if looks_like_phone(value):
             return queryset.filter(phone_condition(value))
-        return queryset.filter(
-            Q(last_name__ucontains=value)
-            | Q(first_name__ucontains=value)
-            | Q(company_name__ucontains=value)
+        return queryset.alias(name_text=ContactNameText()).filter(
+            Q(name_text__ucontains=value)
             | Q(address__ucontains=value)
             | Q(city__ucontains=value)
             | Q(pk__in=Email.objects.filter(address__ucontains=value).values("contact_id"))
         )
 
     def search_name(self, queryset, name, value):
-        condition = Q()
         # Every word must appear in one of the name fields: "Петров Пётр" finds Пётр Петров.
+        queryset = queryset.alias(name_text=ContactNameText())
         for word in value.split():
-            condition &= (
-                Q(last_name__ucontains=word)
-                | Q(first_name__ucontains=word)
-                | Q(middle_name__ucontains=word)
-                | Q(company_name__ucontains=word)
-            )
-        return queryset.filter(condition)
+            queryset = queryset.filter(name_text__ucontains=word)
+        return queryset
 
     def search_phone(self, queryset, name, value):
         condition = phone_condition(value)

@@ -9,7 +9,7 @@ PostgreSQL served by the trigram indexes on UPPER(column)).
 placeholder per value, whose client-side rewriting cost the import more than the look-up."""
 
 from django.db.backends.signals import connection_created
-from django.db.models import CharField, Field, Lookup, TextField
+from django.db.models import CharField, F, Field, Func, Lookup, TextField
 from django.db.models.functions import Lower
 from django.db.models.lookups import IContains, In
 
@@ -64,3 +64,20 @@ class UnicodeLower(Lower):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, function="zvonar_lower", **extra_context)
+
+
+class ContactNameText(Func):
+    """Last, first and middle name and company of a contact in one string, words apart.
+
+    On PostgreSQL `ucontains` on it is served by one trigram index on exactly this expression
+    (migration 0005): one index and one estimate for a name search instead of four ORed columns,
+    whose misestimates made the planner scan the whole table. A search word has no spaces, so
+    it cannot match across two fields."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = CharField()
+
+    def __init__(self, prefix: str = "", **extra):
+        names = ("last_name", "first_name", "middle_name", "company_name")
+        super().__init__(*(F(prefix + name) for name in names), **extra)

@@ -207,6 +207,7 @@ def find_duplicates(contacts: QuerySet[Contact], limit: int = 200) -> list[dict]
     """Groups of visible cards sharing a phone number, then cards with the same name and company."""
     from django.db.models import Count
 
+    from zvonar.crm.lookups import ContactNameText
     from zvonar.crm.lookups import UnicodeLower as Lower
 
     groups = []
@@ -231,9 +232,14 @@ def find_duplicates(contacts: QuerySet[Contact], limit: int = 200) -> list[dict]
         .order_by("l", "f")[:limit]
     )
     for row in same_name:
-        candidates = contacts.filter(
-            last_name__ucontains=row["l"], first_name__ucontains=row["f"]
-        ).order_by("pk")[:50]
+        candidates = (
+            contacts.alias(name_text=ContactNameText())
+            .filter(name_text__ucontains=row["l"])
+            .filter(name_text__ucontains=row["f"])
+            .alias(l=Lower("last_name"), f=Lower("first_name"), c=Lower("company_name"))
+            .filter(l=row["l"], f=row["f"], c=row["c"])
+            .order_by("pk")[:50]
+        )
         members = [
             contact
             for contact in candidates

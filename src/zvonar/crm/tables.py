@@ -1,6 +1,9 @@
 """Tables of the contact base."""
 
+from functools import cached_property
+
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,36 @@ DEFAULT_COLUMNS = ["name", "kind", "phone", "city", "category", "responsible", "
 def chosen_columns(user) -> list[str]:
     preference = UserTablePreference.objects.filter(user=user, table="contacts").first()
     return preference.columns if preference else DEFAULT_COLUMNS
+
+
+class CappedPaginator(Paginator):
+    """Pages of a list whose count stops at `cap`: past it the list says "10 000+".
+
+    Counting every contact a frequent name matches in a base of a million costs seconds and
+    tells the user nothing a refined search would not; the pages past the cap are not offered."""
+
+    cap = 10_000
+
+    def __init__(self, object_list, per_page, *args, counted=None, **kwargs):
+        # django-tables2 hands over its rows; `counted` is the queryset behind them.
+        self.counted = counted
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+    @cached_property
+    def count(self) -> int:
+        if self.counted is None:
+            return super().count
+        return min(self.counted[: self.cap + 1].count(), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.capped:
+            return self.cap // self.per_page
+        return super().num_pages
 
 
 class ContactTable(tables.Table):

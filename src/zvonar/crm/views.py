@@ -50,7 +50,12 @@ from zvonar.crm.queries import (
     contacts_visible_to,
     is_blacklisted,
 )
-from zvonar.crm.tables import ContactTable, DeletedContactTable, chosen_columns
+from zvonar.crm.tables import (
+    CappedPaginator,
+    ContactTable,
+    DeletedContactTable,
+    chosen_columns,
+)
 from zvonar.tasks.queries import tasks_visible_to
 
 SESSION_KEY = "crm_import"
@@ -80,6 +85,18 @@ class ContactListView(SectionRequiredMixin, SingleTableMixin, FilterView):
             .select_related("category", "responsible")
             .prefetch_related("phones", "tags")
         )
+
+    def paginate_queryset(self, queryset, page_size):
+        # The table pages the list (with a capped count); the list view's own paging would
+        # count every match once more.
+        return None, None, queryset, False
+
+    def get_table_pagination(self, table):
+        return {
+            "per_page": self.paginate_by,
+            "paginator_class": CappedPaginator,
+            "counted": self.object_list,
+        }
 
     def get_table_kwargs(self):
         return {"user": self.request.user, "columns": chosen_columns(self.request.user)}
