@@ -56,7 +56,10 @@ def normalize_phone(
     if not text:
         raise InvalidPhone(_("The phone number is empty."), code="empty")
     region = default_region or settings.ZVONAR_DEFAULT_PHONE_REGION
-    digits = "".join(ch for ch in text if ch.isdigit())
+    if _PLAIN_PHONE_CHARACTERS.issuperset(text):
+        digits = text.translate(_PUNCTUATION_REMOVED)  # the import's usual case, at C speed
+    else:
+        digits = "".join(ch for ch in text if ch.isdigit())
     if region == "RU":
         national = _russian_national_number(text, digits)
         if national is not None:
@@ -106,11 +109,12 @@ def _zone_of(number, e164: str, country: str) -> tuple[str, bool]:
 
 
 _PLAIN_PHONE_CHARACTERS = frozenset("0123456789 ()-.+\u00a0")
+_PUNCTUATION_REMOVED = str.maketrans("", "", " ()-.+\u00a0")
 
 
 def _russian_national_number(text: str, digits: str) -> str | None:
     """The ten national digits of a plainly written +7 number, or None for the full parser."""
-    if not set(text) <= _PLAIN_PHONE_CHARACTERS or "+" in text[1:]:
+    if not _PLAIN_PHONE_CHARACTERS.issuperset(text) or "+" in text[1:]:
         return None
     if len(digits) == 11 and (digits[0] == "7" or (digits[0] == "8" and text[0] != "+")):
         return digits[1:]
