@@ -202,9 +202,13 @@ class Phone(models.Model):
     """A contact's number, always stored as E.164 with the zone its calls are timed by."""
 
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="phones"
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="phones",
+        db_index=False,  # phone_unique_per_contact starts with it
     )
-    number = models.CharField(_("number"), max_length=20, db_index=True)
+    number = models.CharField(_("number"), max_length=20)
     kind = models.CharField(
         _("kind"), max_length=10, choices=PhoneKindChoices.choices, default=PhoneKindChoices.MOBILE
     )
@@ -221,6 +225,8 @@ class Phone(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contact", "number"], name="phone_unique_per_contact")
         ]
+        # One B-tree for equality; db_index would add a pattern index no search uses.
+        indexes = [models.Index(fields=["number"], name="crm_phone_number_ebd7bbf8")]
 
     def __str__(self) -> str:
         return format_phone(self.number)
@@ -234,13 +240,15 @@ class Email(models.Model):
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="emails"
     )
-    address = models.EmailField(_("e-mail"), db_index=True)
+    address = models.EmailField(_("e-mail"))
     is_primary = models.BooleanField(_("primary"), default=False)
 
     class Meta:
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-is_primary", "id"]
+        # Substrings are searched through the trigram index (migration 0003).
+        indexes = [models.Index(fields=["address"], name="crm_email_address_8e363858")]
 
     def __str__(self) -> str:
         return self.address
