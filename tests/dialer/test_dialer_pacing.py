@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -12,6 +13,7 @@ from zvonar.dialer.core import (
     AbandonDefinition,
     AbandonWindow,
     DialerStatistics,
+    DurationEstimator,
     PacingPolicy,
     PredictivePolicy,
     Snapshot,
@@ -19,6 +21,7 @@ from zvonar.dialer.core import (
     make_policy,
     policy_names,
 )
+from zvonar.dialer.core.stats import kaplan_meier
 
 
 def snapshot(
@@ -197,3 +200,83 @@ def test_predictive_policy_is_a_dataclass_with_documented_settings() -> None:
     policy = make_policy("predictive", abandon_limit=0.05, margin=0.01)
     assert isinstance(policy, PredictivePolicy)
     assert policy.settings.target == pytest.approx(0.04)
+
+
+def test_kaplan_meier_matches_a_hand_computed_example() -> None:
+    """Ends at 1, 2, 2 and 4 s, one still running at 3 s: S = 1, .8, .4, .4, 0."""
+    survival, known = kaplan_meier([1.0, 2.0, 2.0, 4.0], [3.0])
+    assert survival == pytest.approx([1.0, 0.8, 0.4, 0.4, 0.0, 0.0])
+    assert known == [5, 4, 2, 1, 0, 0]
+
+
+def test_kaplan_meier_without_censoring_is_the_empirical_survival() -> None:
+    """With nothing running the estimate is the duration estimator's plain table."""
+    rng = random.Random(3)
+    estimator = DurationEstimator()
+    for _ in range(300):
+        estimator.record(rng.lognormvariate(4.5, 0.9))
+    survival, _ = estimator.survival_with_censored((), 900)
+    assert survival == pytest.approx(estimator.survival_table(900))
+
+
+def test_running_talks_lengthen_the_estimate_early_in_the_day() -> None:
+    """Only short talks ended yet, many long ones running: the ended alone say 'all short'."""
+    ended = [5.0, 6.0, 8.0, 30.0]
+    running = [float(40 + i) for i in range(30)]
+    naive, _ = kaplan_meier(ended)
+    censored, _ = kaplan_meier(ended, running)
+    assert naive[31] == 0.0
+    assert censored[31] == pytest.approx(1 - 1 / 34 - 1 / 33 - 1 / 32 - 1 / 31, abs=0.01)
+    assert censored[60] == censored[31]  # no end seen past 30 s: none invented
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.floats(0, 500), max_size=40),
+    st.lists(st.floats(0, 500), max_size=40),
+)
+def test_kaplan_meier_is_a_nonincreasing_survival(ended: list[float], running: list[float]) -> None:
+    """S starts at most 1, never rises, stays in [0, 1]; the known counts never rise either."""
+    survival, known = kaplan_meier(ended, running)
+    assert len(survival) == len(known)
+    assert all(0.0 <= value <= 1.0 for value in survival)
+    assert all(a >= b - 1e-12 for a, b in itertools.pairwise(survival))
+    assert all(a >= b for a, b in itertools.pairwise(known))
+
+
+@settings(deadline=None)
+@given(st.lists(st.floats(0, 500), min_size=1, max_size=40), st.floats(0, 500))
+def test_a_running_duration_never_lowers_the_survival(ended: list[float], extra: float) -> None:
+    """Adding a duration still running can only make durations look longer (or the same)."""
+    base, _ = kaplan_meier(ended, [], 600)
+    more, _ = kaplan_meier(ended, [extra], 600)
+    for e in range(min(len(base), len(more))):
+        assert more[e] >= base[e] - 1e-12
+
+
+def test_predictive_leaves_warm_up_with_few_ended_talks_when_running_ones_count() -> None:
+    """Censored talks let the forecast run before as many talks ended as are running."""
+    stats = warmed_statistics()
+    fresh = DialerStatistics()
+    fresh.outcomes = stats.outcomes
+    fresh.persons_total = stats.persons_total
+    fresh.dials_total = stats.dials_total
+    for seconds in (4.0, 5.0, 6.0, 60.0, 90.0, 100.0):
+        fresh.record_talk_time(seconds)
+        fresh.record_wrap_up_time(10.0)
+    for _ in range(1000):
+        fresh.regulator.record_person_answer(0.0)
+    busy = [float(10 + 3 * i) for i in range(40)]
+    wrapping = [8.0, 9.0, 9.5]
+    assert (
+        make_policy("predictive", censored_durations=False).calls_to_start(
+            snapshot(busy=busy, wrapping=wrapping, stats=fresh)
+        )
+        == 0
+    )
+    assert (
+        make_policy("predictive").calls_to_start(
+            snapshot(busy=busy, wrapping=wrapping, stats=fresh)
+        )
+        > 0
+    )

@@ -125,8 +125,12 @@ class PredictiveSettings:
     abandon_limit: float = 0.03
     # Steer below the limit so that day-to-day noise stays under it: at least ``margin``,
     # more while the window holds few answers (noise_margin / sqrt(answers / limit)).
-    margin: float = 0.0015
+    margin: float = 0.001
     noise_margin: float = 1.2
+    # The noise margin is taken for at least this many person answers: early in the day an
+    # overshoot is paid back over the rest of it, so the window's few answers need not
+    # make the policy progressive (0: the margin of the answers so far, however few).
+    planning_persons: int = 1000
     connect_seconds: float = 2.0
     # Rolling-hour rate the policy keeps well away from: it brakes progressively once the
     # last hour is above hour_brake_from, whatever the daily budget says.
@@ -134,8 +138,14 @@ class PredictiveSettings:
     hour_brake_from: float = 0.04
     # Below this many operators taking calls a wrong guess costs too much: dial progressively.
     min_operators: int = 6
-    warmup_handles: int = 30
-    warmup_dials: int = 200
+    warmup_handles: int = 5
+    # Count the talks and wrap-ups still running as censored durations (Kaplan-Meier) while
+    # the estimators hold every duration ended so far, i.e. early in the day: the first to
+    # end are the short ones. Without it, warm-up waits until as many talks ended as run.
+    censored_durations: bool = True
+    # Tables are rebuilt this often while the censored durations are counted.
+    warmup_refresh_seconds: float = 10.0
+    warmup_dials: int = 100
     warmup_persons: int = 20
     # Forecasts run this often; between them only free operators get calls, as progressive.
     decision_seconds: float = 2.0
@@ -146,7 +156,7 @@ class PredictiveSettings:
     payback_persons: int = 400
     # Calls beyond progressive per decision: at most burst_growth x the recent pace, and
     # at least minimum_burst.
-    burst_growth: float = 2.0
+    burst_growth: float = 4.0
     minimum_burst: int = 4
     # Time constant of the recent dialing rate, seconds.
     rate_seconds: float = 30.0
@@ -168,7 +178,8 @@ class PredictiveSettings:
 
     def target_for(self, persons: int) -> float:
         """Abandon rate to steer to when the window holds this many person answers."""
-        noise = self.noise_margin * math.sqrt(self.abandon_limit / max(persons, 1))
+        persons = max(persons, self.planning_persons, 1)
+        noise = self.noise_margin * math.sqrt(self.abandon_limit / persons)
         return max(0.0, self.abandon_limit - max(self.margin, noise))
 
 
@@ -230,6 +241,9 @@ class PredictivePolicy:
     the regulator's window are paid back over the next few hundred answers; a
     bad rolling hour brakes), divided by a gain learnt from realized abandons
     per unit of risk allowed, so the model's bias is calibrated away.
+    Early in the day talks and wrap-ups still running count as censored
+    durations (Kaplan-Meier), so the first, short, talks to end do not make
+    everyone look about to hang up.
     Warm-up, fewer than ``min_operators`` and the instants between forecasts
     fall back to progressive, which the policy never undercuts.
     """
@@ -255,9 +269,15 @@ class PredictivePolicy:
         stats = snapshot.stats
         if (
             snapshot.logged_in - snapshot.paused < settings.min_operators
-            # The first talks to end are the short ones: wait until as many have ended as
-            # are running, or the forecast thinks everyone is about to hang up.
-            or stats.talk_times.count < max(settings.warmup_handles, snapshot.talking)
+            # The first talks to end are the short ones. Counting the running ones as
+            # censored (Kaplan-Meier) corrects that; without it, wait until as many have
+            # ended as are running, or the forecast thinks everyone is about to hang up.
+            or stats.talk_times.count
+            < (
+                settings.warmup_handles
+                if settings.censored_durations
+                else max(settings.warmup_handles, snapshot.talking)
+            )
             or stats.wrap_up_times.count < settings.warmup_handles
             or stats.outcomes.count < settings.warmup_dials
             or stats.outcomes.persons < settings.warmup_persons
@@ -376,15 +396,24 @@ class PredictivePolicy:
 
     def _refresh(self, snapshot: Snapshot) -> _Tables:
         stats = snapshot.stats
+        settings = self.settings
         versions = (stats.outcomes.version, stats.talk_times.version)
+        censoring = settings.censored_durations and not stats.talk_times.full
+        every = settings.warmup_refresh_seconds if censoring else settings.refresh_seconds
         tables = self._tables
         if tables is not None and (
-            snapshot.now - tables.built_at < self.settings.refresh_seconds
-            or versions == self._versions
+            snapshot.now - tables.built_at < every or versions == self._versions
         ):
             return tables
         self._versions = versions
-        tables = _build_tables(stats, self.settings, snapshot.now)
+        now = snapshot.now
+        talking: list[float] = []
+        wrapping: list[float] = []
+        if censoring:
+            talking = [now - start for start in snapshot.talking_since]
+            if not stats.wrap_up_times.full:
+                wrapping = [now - start for start in snapshot.wrap_up_since]
+        tables = _build_tables(stats, settings, now, talking, wrapping)
         self._tables = tables
         return tables
 
@@ -397,11 +426,14 @@ def _indices(now: float, starts: Collection[float], top: int) -> list[int]:
     return index
 
 
-def _conditional_ends(survival: list[float], samples: int, reach: int) -> list[float]:
-    """[P(a duration already e long ends within reach more seconds) for e in the table]."""
+def _conditional_ends(survival: list[float], known: list[int], reach: int) -> list[float]:
+    """[P(a duration already e long ends within reach more seconds) for e in the table].
+
+    ``known[e]`` is how many observations are known to last longer than e.
+    """
     length = len(survival)
-    # Under 5 samples left the empirical tail says nothing; keep the last reliable estimate.
-    reliable = sum(1 for alive in survival if alive * samples >= 5)
+    # Under 5 observations left the tail says nothing; keep the last reliable estimate.
+    reliable = sum(1 for count in known if count >= 5)
     shifted = survival[reach:] + [survival[-1]] * min(reach, length)
     row = [
         (alive - later) / alive for alive, later in zip(survival[:reliable], shifted, strict=False)
@@ -411,7 +443,14 @@ def _conditional_ends(survival: list[float], samples: int, reach: int) -> list[f
     return row
 
 
-def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: float) -> _Tables:
+def _build_tables(
+    stats: DialerStatistics,
+    settings: PredictiveSettings,
+    now: float,
+    talking: Collection[float] = (),
+    wrapping: Collection[float] = (),
+) -> _Tables:
+    """Lookup tables from the estimators; talking and wrapping: elapsed times still running."""
     outcomes = stats.outcomes
     persons = outcomes.person_histogram
     resolved = outcomes.resolved_histogram
@@ -428,8 +467,12 @@ def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: fl
         goal = quantile * person_total
         horizon = next(i for i in range(size + 1) if cumulative_persons[i] >= goal)
         horizons.append(max(1, horizon))
-    talk_survival = stats.talk_times.survival_table(settings.table_seconds)
-    wrap_survival = stats.wrap_up_times.survival_table(settings.table_seconds)
+    talk_survival, talk_known = stats.talk_times.survival_with_censored(
+        talking, settings.table_seconds
+    )
+    wrap_survival, wrap_known = stats.wrap_up_times.survival_with_censored(
+        wrapping, settings.table_seconds
+    )
     wrap_median = stats.wrap_up_times.median()
     grace = round(settings.connect_seconds)
     arrive: list[list[float]] = []
@@ -446,9 +489,9 @@ def _build_tables(stats: DialerStatistics, settings: PredictiveSettings, now: fl
         arrive.append(row)
         reach = horizon + grace
         free_talking.append(
-            _conditional_ends(talk_survival, stats.talk_times.count, max(0, reach - wrap_median))
+            _conditional_ends(talk_survival, talk_known, max(0, reach - wrap_median))
         )
-        free_wrap_up.append(_conditional_ends(wrap_survival, stats.wrap_up_times.count, reach))
+        free_wrap_up.append(_conditional_ends(wrap_survival, wrap_known, reach))
     ahead = [
         sum(cumulative_persons[min(horizon - start, size)] for start in range(1, horizon)) / total
         if settings.anticipate and total

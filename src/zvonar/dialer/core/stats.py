@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -173,6 +174,24 @@ class DurationEstimator:
         """Median duration rounded to whole seconds; 0 without data."""
         return round(statistics.median(self._samples)) if self._samples else 0
 
+    @property
+    def full(self) -> bool:
+        """Whether the window has started dropping its oldest samples."""
+        return len(self._samples) >= self.max_samples
+
+    def survival_with_censored(
+        self, censored: Iterable[float] = (), step_limit: int = 7200
+    ) -> tuple[list[float], list[int]]:
+        """Kaplan-Meier survival of the samples plus durations still running, and who is at risk.
+
+        ``censored`` are the elapsed times of durations not ended yet (talks still
+        running): each is known to last longer than its elapsed time. While the window
+        holds every duration ended since the first one began, these complete the cohort
+        and the estimate is unbiased; the ended ones alone favour the short.
+        See :func:`kaplan_meier`.
+        """
+        return kaplan_meier(self._samples, censored, step_limit)
+
     def survival_table(self, step_limit: int = 7200) -> list[float]:
         """S[e] = share of durations longer than e seconds, for e = 0..min(max seen, limit)."""
         n = len(self._samples)
@@ -189,6 +208,48 @@ class DurationEstimator:
             remaining -= longer[e]
             table[e] = remaining / n
         return table
+
+
+def kaplan_meier(
+    durations: Iterable[float], censored: Iterable[float] = (), step_limit: int = 7200
+) -> tuple[list[float], list[int]]:
+    """Survival S[e] = P(duration > e) on whole seconds, with right-censored observations.
+
+    An ended duration of s seconds ends in step b = ceil(s) (the second (b - 1, b]);
+    a duration still running after c seconds is at risk in every step up to ceil(c),
+    then leaves the count without ending. S[0] = 1 unless a duration was 0, and
+    S[e] = S[e - 1] x (1 - ended in step e / at risk in step e). Without censored
+    observations this is the plain empirical survival. Returns (S, known) for
+    e = 0..top, top = min(whole seconds of the longest + 1, step_limit); known[e] is how many
+    observations are known to last longer than e (the at-risk count of step e + 1),
+    so that a caller can tell where the estimate rests on few observations. Past the
+    last ended duration S stays flat: unseen ends are not invented.
+    """
+    durations = list(durations)
+    censored = list(censored)
+    if not durations and not censored:
+        return [1.0], [0]
+    ended = [math.ceil(d) for d in durations]
+    running = [math.ceil(c) for c in censored]
+    top = min(int(max(durations + censored)) + 1, step_limit)
+    events = [0] * (top + 2)
+    leaving = [0] * (top + 2)
+    for bucket in ended:
+        events[min(bucket, top + 1)] += 1
+    for bucket in running:
+        leaving[min(bucket, top + 1)] += 1
+    survival = [0.0] * (top + 1)
+    known = [0] * (top + 1)
+    at_risk = len(ended) + len(running)
+    alive = 1.0
+    for e in range(top + 1):
+        if events[e]:
+            alive *= 1.0 - events[e] / at_risk
+        # Leaving the count after step e: those ended in it and those censored in it.
+        at_risk -= events[e] + leaving[e]
+        survival[e] = alive
+        known[e] = at_risk
+    return survival, known
 
 
 class DialerStatistics:
