@@ -127,6 +127,7 @@ class Operator:
                 await http.post(
                     "/workplace/status/", data={"status": "available", "project": self.project}
                 )
+                self.results["ready"] += 1
                 background = set()
                 while not stop.is_set():
                     try:
@@ -150,11 +151,16 @@ class Operator:
 
 
 async def drive(base: str, setup: dict, seconds: float, talk: float) -> dict:
-    results = {"latency": [], "saved": 0, "errors": 0, "error_samples": []}
+    results = {"latency": [], "saved": 0, "errors": 0, "error_samples": [], "ready": 0}
     stop = asyncio.Event()
     operators = [Operator(base, s, setup["project"], talk, results) for s in setup["sessions"]]
     tasks = [asyncio.create_task(op.run(stop)) for op in operators]
-    await asyncio.sleep(5)  # everybody logged in and available
+    # Measure the working day, not the morning log-in: everybody available, then 10 s for
+    # the first wave of calls to settle.
+    deadline = time.monotonic() + 120
+    while results["ready"] < len(operators) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(10)
     results["latency"].clear()
     saved_before, started = results["saved"], time.monotonic()
     await asyncio.sleep(seconds)

@@ -51,3 +51,21 @@ def test_manual_dial_writes_the_call_for_the_dialer(open_all_day, operator_olga)
     call = do_request_manual_call("+7 383 123-45-67", open_all_day, acting_user=operator_olga)
     assert (call.number, call.operator, call.state) == ("+73831234567", operator_olga, "created")
     assert operator_olga.status_log.get(ended_at=None).status == "dialing"
+
+
+def test_claim_reads_further_when_the_first_candidates_may_not_be_called(open_all_day):
+    """The claim reads a few candidates per call wanted; when the rules turn them all away
+    (here: blacklisted, and ahead by priority) it reads on until it finds a callable lead."""
+    from tests.personas import make_contact
+
+    for index in range(30):
+        number = f"+7495100{index:04d}"
+        contact = make_contact(number, last_name=f"Запрещённый{index}")
+        Lead.objects.create(
+            project=open_all_day, contact=contact, phone=contact.phones.first(), priority=5
+        )
+        BlacklistEntry.objects.create(number=number, reason="просил не звонить")
+    callable_ = make_contact("+74952000000", last_name="Можно")
+    Lead.objects.create(project=open_all_day, contact=callable_, phone=callable_.phones.first())
+    claimed = claim_leads(open_all_day, 1, [])
+    assert [call.number for call in claimed] == ["+74952000000"]

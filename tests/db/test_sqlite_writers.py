@@ -77,3 +77,40 @@ def test_the_writer_lock_is_released_after_commit_rollback_and_errors():
         raise RuntimeError
     assert not _writer.locked()
     assert not Project.objects.filter(name="Два").exists()
+
+
+def test_a_call_handling_thread_writes_before_waiting_pages():
+    """While a transaction runs, a page's write waits; the dialer's call thread, arriving
+    later, goes first when the database is free."""
+    from zvonar.sqlite.base import mark_thread_urgent
+
+    project = Project.objects.create(name="Очередь")
+    holding = threading.Event()
+    order: list[str] = []
+
+    def write(name: str, urgent: bool = False, hold: float = 0.0, after: float = 0.0):
+        from django.db import connection as own
+
+        try:
+            if urgent:
+                mark_thread_urgent()
+            time.sleep(after)
+            with transaction.atomic():
+                Project.objects.filter(pk=project.pk).update(description=name)
+                order.append(name)
+                if hold:
+                    holding.set()
+                    time.sleep(hold)
+        finally:
+            own.close()
+
+    holder = threading.Thread(target=write, args=("holder",), kwargs={"hold": 0.5})
+    holder.start()
+    holding.wait(5)
+    page = threading.Thread(target=write, args=("page",))
+    call = threading.Thread(target=write, args=("call",), kwargs={"urgent": True, "after": 0.1})
+    page.start()
+    call.start()
+    for thread in (holder, page, call):
+        thread.join(10)
+    assert order == ["holder", "call", "page"]

@@ -41,6 +41,9 @@ from zvonar.dialer.core import (
 )
 from zvonar.events import project_group, send_event_on_commit, user_group
 
+# The most leads of each kind one claim reads looking for callable ones.
+MAX_CANDIDATE_WINDOW = 5000
+
 DIALABLE_STATES = [LeadStateChoices.NEW, LeadStateChoices.RETRY, LeadStateChoices.CALLBACK]
 
 # How a hang-up counts against the lead's retry rules; None: no attempt is counted.
@@ -96,8 +99,9 @@ def lead_record(lead: Lead, project: Project, blacklisted: set[str]) -> LeadReco
     )
 
 
-def _candidates(project: Project, count: int, now: datetime):
-    window = max(100, count * 20)
+def _candidates(project: Project, window: int, now: datetime):
+    """Up to `window` leads of each kind (due callbacks, due retries, fresh), and whether
+    that was all of them."""
     base = Lead.objects.filter(project=project, phone__isnull=False).select_related("phone")
     if connection.vendor == "postgresql":
         # Another dialer (or a preview request) may be claiming leads right now: skip theirs.
@@ -106,7 +110,8 @@ def _candidates(project: Project, count: int, now: datetime):
     callbacks = base.filter(due, state=LeadStateChoices.CALLBACK).order_by("next_attempt_at")
     retries = base.filter(due, state=LeadStateChoices.RETRY).order_by("next_attempt_at")
     fresh = base.filter(state=LeadStateChoices.NEW).order_by("-priority", "pk")
-    return [*callbacks[:window], *retries[:window], *fresh[:window]]
+    lists = [list(callbacks[:window]), list(retries[:window]), list(fresh[:window])]
+    return [lead for leads in lists for lead in leads], all(len(leads) < window for leads in lists)
 
 
 def _working_day(project: Project, now: datetime) -> bool:
@@ -144,9 +149,6 @@ def claim_leads(
     now = now or timezone.now()
     if count <= 0 or not _working_day(project, now):
         return []
-    leads = _candidates(project, count, now)
-    by_id = {lead.pk: lead for lead in leads}
-    blacklisted = blacklisted_numbers(project, {lead.phone.number for lead in leads})
     context = SchedulerContext(
         time_zone=project.time_zone,
         working_hours=(project.work_start, project.work_end),
@@ -155,9 +157,20 @@ def claim_leads(
         free_operators=frozenset(free_operator_ids),
         callback_wait=timedelta(seconds=project.callback_wait_seconds),
     )
-    records = [lead_record(lead, project, blacklisted) for lead in leads]
+    # Read a few candidates per call wanted; only when the rules turn too many of them away
+    # (their local hours, the blacklist, a number already in a call) read a wider window.
+    window = max(10, 2 * count)
+    while True:
+        leads, all_read = _candidates(project, window, now)
+        blacklisted = blacklisted_numbers(project, {lead.phone.number for lead in leads})
+        records = [lead_record(lead, project, blacklisted) for lead in leads]
+        picks = pick_leads(records, now, count, context)
+        if len(picks) >= count or all_read or window >= MAX_CANDIDATE_WINDOW:
+            break
+        window = min(window * 8, MAX_CANDIDATE_WINDOW)
+    by_id = {lead.pk: lead for lead in leads}
     claimed = []
-    for pick in pick_leads(records, now, count, context):
+    for pick in picks:
         lead = by_id[pick.lead.lead_id]
         taken = Lead.objects.filter(pk=lead.pk, state=lead.state).update(
             state=LeadStateChoices.IN_CALL, last_attempt_at=now

@@ -12,10 +12,11 @@ from django.core.asgi import get_asgi_application
 django_application = get_asgi_application()
 
 from zvonar.config.routing import websocket_urlpatterns  # noqa: E402
+from zvonar.server.bulkhead import Bulkhead  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": Bulkhead(django_application),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -184,6 +184,16 @@ CHANNEL_LAYERS = (
     else {"default": {"BACKEND": "zvonar.events.InMemoryChannelLayer"}}
 )
 
+# HTTP requests running Django code at once per process (zvonar/server/bulkhead.py). The
+# embedded SQLite has one writer and answers in microseconds, so a few suffice and leave the
+# interpreter to the dialer; PostgreSQL over a network waits longer per query.
+ZVONAR_HTTP_CONCURRENCY = int(
+    os.environ.get(
+        "ZVONAR_HTTP_CONCURRENCY",
+        "3" if DATABASES["default"]["ENGINE"] == "zvonar.sqlite" else "8",
+    )
+)
+
 # Telephony backend by name (see ARCHITECTURE.md); the embedded default is the simulator.
 ZVONAR_TELEPHONY_BACKEND = os.environ.get("ZVONAR_TELEPHONY", "sim")
 ZVONAR_TELEPHONY_CONFIG = json.loads(os.environ.get("ZVONAR_TELEPHONY_CONFIG", "{}"))

@@ -29,6 +29,7 @@ from zvonar.dialer.core import (
     make_policy,
 )
 from zvonar.dialer.leases import acquire_leases, release_leases
+from zvonar.sqlite.base import mark_thread_urgent
 from zvonar.telephony.base import EventType, HangupCause, TelephonyBackend, TelephonyEvent
 from zvonar.telephony.registry import get_backend
 
@@ -38,9 +39,12 @@ logger = logging.getLogger(__name__)
 # The dialer's database work runs in threads of its own: in `zvonar run` the pages share the
 # process, and queued behind their requests in Django's one sync thread an answered call would
 # wait for a free operator's card longer than the connect limit allows. Two lanes: the calls'
-# events (answer, connect, hang-up) do not queue behind a tick claiming a batch of leads.
+# events (answer, connect, hang-up) do not queue behind a tick claiming a batch of leads, and
+# on the embedded SQLite their write transactions go before the pages' (zvonar/sqlite/base.py).
 _TICK_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvonar-dialer-tick")
-_CALLS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvonar-dialer-calls")
+_CALLS_THREAD = ThreadPoolExecutor(
+    max_workers=1, thread_name_prefix="zvonar-dialer-calls", initializer=mark_thread_urgent
+)
 
 
 def _in_thread(function: Callable[..., Any], executor: ThreadPoolExecutor) -> Callable[..., Any]:

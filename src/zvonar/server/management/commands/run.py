@@ -5,8 +5,8 @@ import logging
 
 import uvicorn
 from django.conf import settings
-from django.db import connection
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from zvonar.demo.logins import demo_logins_text
 
