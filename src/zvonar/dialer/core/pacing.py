@@ -136,6 +136,8 @@ class PredictiveSettings:
     # last hour is above hour_brake_from, whatever the daily budget says.
     hour_guard: float = 0.055
     hour_brake_from: float = 0.04
+    # The rolling hour is trusted from this many person answers on.
+    hour_min_persons: int = 20
     # Below this many operators taking calls a wrong guess costs too much: dial progressively.
     min_operators: int = 6
     warmup_handles: int = 5
@@ -387,7 +389,11 @@ class PredictivePolicy:
         allowed = min(max(allowed, 0.1 * target), 2.0 * target)
         hour = snapshot.stats.last_hour.counts(snapshot.now)
         start = settings.hour_brake_from
-        if hour.persons >= 50 and hour.rate > start and settings.hour_guard > start:
+        if (
+            hour.persons >= settings.hour_min_persons
+            and hour.rate > start
+            and settings.hour_guard > start
+        ):
             # Brake harder the closer the rolling hour gets to the guard, so that a bad
             # streak never makes a bad hour.
             room = (settings.hour_guard - hour.rate) / (settings.hour_guard - start)
