@@ -97,9 +97,18 @@ class Operator:
         self.refresh_pending = True
         await asyncio.sleep(0.3)
         self.refresh_pending = False
-        await http.get("/workplace/state/")
+        try:
+            await http.get("/workplace/state/")
+        except httpx.HTTPError as error:
+            self.results["transport_errors"].append(repr(error))
 
     async def work_card(self, http, event) -> None:
+        try:
+            await self._work_card(http, event)
+        except httpx.HTTPError as error:
+            self.results["transport_errors"].append(repr(error))
+
+    async def _work_card(self, http, event) -> None:
         page = await http.get(f"/workplace/calls/{event['call_id']}/card/")
         marker = 'name="result" id="result-'
         start = page.text.find(marker) + len(marker)
@@ -151,7 +160,14 @@ class Operator:
 
 
 async def drive(base: str, setup: dict, seconds: float, talk: float) -> dict:
-    results = {"latency": [], "saved": 0, "errors": 0, "error_samples": [], "ready": 0}
+    results = {
+        "latency": [],
+        "saved": 0,
+        "errors": 0,
+        "error_samples": [],
+        "ready": 0,
+        "transport_errors": [],
+    }
     stop = asyncio.Event()
     operators = [Operator(base, s, setup["project"], talk, results) for s in setup["sessions"]]
     tasks = [asyncio.create_task(op.run(stop)) for op in operators]
@@ -166,6 +182,8 @@ async def drive(base: str, setup: dict, seconds: float, talk: float) -> dict:
     await asyncio.sleep(seconds)
     elapsed = time.monotonic() - started
     saved = results["saved"] - saved_before
+    # Requests cut off by the shutdown below are not the server's failures.
+    transport_errors = list(results["transport_errors"])
     stop.set()
     done = await asyncio.gather(*tasks, return_exceptions=True)
     failures = [repr(d) for d in done if isinstance(d, Exception)]
@@ -179,6 +197,7 @@ async def drive(base: str, setup: dict, seconds: float, talk: float) -> dict:
         "card_pop_mean_ms": round(statistics.fmean(latency_ms), 1) if latency_ms else None,
         "saved_per_second": round(saved / elapsed, 2),
         "save_errors": results["errors"],
+        "transport_errors": len(transport_errors),
         "client_failures": failures[:3],
         "error_samples": sorted(set(results["error_samples"]))[:3],
     }

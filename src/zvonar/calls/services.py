@@ -243,9 +243,10 @@ def do_mark_ringing(call_id: int) -> None:
 
 
 @transaction.atomic
-def do_mark_answered(call_id: int, *, machine: bool) -> Call:
+def do_mark_answered(call_id: int, *, machine: bool, at: datetime | None = None) -> Call:
+    """The telephony reported an answer (at: when the dialer received it)."""
     call = Call.objects.select_for_update().get(pk=call_id)
-    call.answered_at = timezone.now()
+    call.answered_at = at or timezone.now()
     call.answered_by_machine = machine
     call.state = (
         CallStateChoices.ANSWERED_MACHINE if machine else CallStateChoices.WAITING_FOR_OPERATOR
@@ -324,10 +325,16 @@ def do_route_call(call_id: int, project_id: int, reserved_operator_id: int | Non
 
 
 @transaction.atomic
-def do_answer_call(call_id: int, project_id: int, reserved_operator_id: int | None = None):
-    """A person answered: mark it and, when someone can take it, connect it in the same
-    transaction, so the card pops without another round trip. Returns the operator or None."""
-    do_mark_answered(call_id, machine=False)
+def do_answer_call(
+    call_id: int,
+    project_id: int,
+    reserved_operator_id: int | None = None,
+    at: datetime | None = None,
+):
+    """A person answered (at: when the dialer heard of it): mark it and, when someone can take
+    it, connect it in the same transaction, so the card pops without another round trip.
+    Returns the operator or None."""
+    do_mark_answered(call_id, machine=False, at=at)
     return do_route_call(call_id, project_id, reserved_operator_id)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
+from django.utils import timezone
 
 from zvonar.calls import services as calls
 from zvonar.calls.choices import CallStateChoices, HangupCauseChoices
@@ -217,6 +218,7 @@ class ProjectRunner:
     async def on_event(self, event: TelephonyEvent) -> None:
         call_id = int(event.call_id)
         now = time.monotonic()
+        received = timezone.now()
         if event.type is EventType.RINGING:
             await db_calls(calls.do_mark_ringing)(call_id)
         elif event.type is EventType.ANSWERED_HUMAN:
@@ -225,7 +227,7 @@ class ProjectRunner:
             self.stats.record_person_answer(now)
             # Marked answered and, if someone is free, connected in one transaction.
             operator_id = await db_calls(calls.do_answer_call)(
-                call_id, self.project_id, self.reserved.get(call_id)
+                call_id, self.project_id, self.reserved.get(call_id), received
             )
             if operator_id is not None:
                 await self.connect(call_id, operator_id, now)
@@ -234,7 +236,7 @@ class ProjectRunner:
         elif event.type is EventType.ANSWERED_MACHINE:
             started = self.dialing.pop(call_id, now)
             self.stats.record_resolution(now, now - started, False)
-            await db_calls(calls.do_mark_answered)(call_id, machine=True)
+            await db_calls(calls.do_mark_answered)(call_id, machine=True, at=received)
             if call_id in self.reserved:
                 # An operator dialing by hand decides for themselves what answered.
                 self.waiting[call_id] = now
