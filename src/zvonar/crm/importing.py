@@ -48,7 +48,7 @@ ENCODINGS = [
 ]
 DELIMITERS = [(";", ";"), (",", ","), ("\t", "Tab"), ("|", "|")]
 SAMPLE_BYTES = 256 * 1024
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 # csv refuses longer fields; a comment of 1 MB is no contact, it is broken quoting.
 csv.field_size_limit(1024 * 1024)
 
