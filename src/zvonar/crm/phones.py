@@ -177,8 +177,9 @@ def _plus7_rules() -> list[tuple[re.Pattern | None, re.Pattern | None, re.Patter
 
 def _is_valid_plus7(national: str) -> bool:
     """phonenumbers.is_valid_number for +7 and ten national digits, with the patterns compiled
-    once: the library's check walks every number type with a regex each, per number, and was
-    a quarter of the import's time. Same answers (tests compare it with the library)."""
+    once: the library walks every number type with a regex each, per number (7 µs against
+    0.9 µs; about 6 CPU-seconds of a million-row import). Same answers: tests compare it with
+    the library."""
     if national[0] == "0":
         return False
     for leading, general, types in _plus7_rules():
