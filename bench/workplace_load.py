@@ -198,6 +198,7 @@ async def drive(base: str, setup: dict, seconds: float, talk: float) -> dict:
         "saved_per_second": round(saved / elapsed, 2),
         "save_errors": results["errors"],
         "transport_errors": len(transport_errors),
+        "transport_error_samples": sorted(set(transport_errors))[:3],
         "client_failures": failures[:3],
         "error_samples": sorted(set(results["error_samples"]))[:3],
     }
