@@ -134,7 +134,7 @@ class PredictiveSettings:
     connect_seconds: float = 2.0
     # Rolling-hour rate the policy keeps well away from: it brakes progressively once the
     # last hour is above hour_brake_from, whatever the daily budget says.
-    hour_guard: float = 0.055
+    hour_guard: float = 0.05
     hour_brake_from: float = 0.04
     # The rolling hour is trusted from this many person answers on.
     hour_min_persons: int = 20
