@@ -135,7 +135,7 @@ class PredictiveSettings:
     # Rolling-hour rate the policy keeps well away from: it brakes progressively once the
     # last hour is above hour_brake_from, whatever the daily budget says.
     hour_guard: float = 0.05
-    hour_brake_from: float = 0.04
+    hour_brake_from: float = 0.035
     # The rolling hour is trusted from this many person answers on.
     hour_min_persons: int = 20
     # Below this many operators taking calls a wrong guess costs too much: dial progressively.
