@@ -78,3 +78,16 @@ async def test_concurrent_routing_gives_a_call_to_one_operator(monkeypatch):
     await sync_to_async(call.refresh_from_db)()
     assert call.operator_id == talking[0]
     assert call.state == "connected"
+
+
+def test_a_call_that_hung_up_before_routing_goes_to_nobody():
+    """The hang-up is written first, the routing pass comes after: the call stays ended and
+    no operator is left Talking on it."""
+    from zvonar.calls.services import do_mark_ended, do_route_call
+
+    project, call = _setup()
+    do_mark_ended(call.pk, "client_hangup")
+    assert do_route_call(call.pk, project.pk) is None
+    call.refresh_from_db()
+    assert call.state == "abandoned" and call.operator_id is None
+    assert not OperatorStatusLog.objects.filter(ended_at=None, status="talking").exists()

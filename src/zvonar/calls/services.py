@@ -296,8 +296,11 @@ def do_route_call(call_id: int, project_id: int, reserved_operator_id: int | Non
     Dialing; otherwise the core's router picks among the project's available operators. The
     chosen operator goes Talking under their row lock (one who paused a moment ago is skipped
     for the next), the call is Connected and the card pops on commit. Returns the operator's
-    id, or None when nobody can take the call now.
+    id, or None when nobody can take the call now or it no longer waits (hung up meanwhile).
     """
+    waiting = (CallStateChoices.WAITING_FOR_OPERATOR, CallStateChoices.ANSWERED_MACHINE)
+    if not Call.objects.select_for_update().filter(pk=call_id, state__in=waiting).exists():
+        return None
     if reserved_operator_id is not None and do_reserve_operator(
         reserved_operator_id,
         project_id,
