@@ -81,9 +81,10 @@ def percentile(values: list[float], q: float) -> float:
 class Operator:
     """One operator's browser: the same requests the workplace page makes.
 
-    On a card pop it loads the card; on call and status events it re-reads the workplace
-    state once per burst (the page waits 300 ms to coalesce them); after --talk seconds it
-    saves a result, whose answer carries the new state.
+    On a card pop it loads the card; after --talk seconds it saves a result, whose answer
+    carries the new state. Call and status events change the page without a request (it
+    applies them itself); a task event makes it re-read the workplace state once per burst
+    (the page waits 300 ms to coalesce them).
     """
 
     def __init__(self, base: str, session: str, project: int, talk: float, results) -> None:
@@ -149,7 +150,7 @@ class Operator:
                         if event.get("answered_at"):
                             self.results["latency"].append(received - event["answered_at"])
                         task = asyncio.create_task(self.work_card(http, event))
-                    elif event.get("type") in ("call", "operator_status", "task"):
+                    elif event.get("type") == "task":
                         task = asyncio.create_task(self.refresh_soon(http))
                     else:
                         continue

@@ -69,6 +69,9 @@ def test_operator_works_a_call_and_the_callback_returns(browser, asgi_server, ru
     log_in(page, asgi_server.url, "operator1")
     page.wait_for_url("**/workplace/")
     page.select_option("[data-testid=project-select]", str(running_project.pk))
+    page.locator("[data-testid=workplace]").wait_for()
+    state_reads = []
+    page.on("request", lambda r: "/workplace/state/" in r.url and state_reads.append(r.url))
     page.click("button[data-status=available]")
 
     card = page.locator("[data-testid=client-card]")
@@ -77,6 +80,16 @@ def test_operator_works_a_call_and_the_callback_returns(browser, asgi_server, ru
     first_client = card.locator("[data-testid=card-contact]").inner_text()
     assert "Продажа ОСАГО" in card.locator("[data-testid=card-project]").inner_text()
     status.filter(has_text="Разговор").wait_for()
+    # The page applies its own status and call events (in its language) without re-reading
+    # the whole state from the server.
+    page.locator("[data-testid=operator-status]", has_text="Разговор").wait_for()
+    page.wait_for_timeout(1000)
+    assert state_reads == []
+    # Colleagues' statuses are read when their list opens.
+    page.click("[data-testid=colleagues-button]")
+    page.locator("[data-testid=colleagues]", has_text="Неактивен").wait_for()
+    assert len(state_reads) == 1
+    page.click("[data-testid=colleagues-button]")
 
     card.locator("[data-tab=script]").click()
     card.get_by_role("button", name="Нет, перезвоните позже").click()

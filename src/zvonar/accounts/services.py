@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from zvonar.accounts.choices import OperatorStatusChoices
+from zvonar.accounts.choices import MANUAL_STATUSES, OperatorStatusChoices
 from zvonar.accounts.models import OperatorStatusLog, PauseReason, User
 from zvonar.events import project_group, send_event_on_commit, user_group
 
@@ -30,8 +30,10 @@ def do_set_operator_status(
     # Lock the user's row so two tabs changing status at once cannot open two stretches.
     User.objects.select_for_update().filter(pk=user.pk).first()
     OperatorStatusLog.objects.filter(user=user, ended_at=None).update(ended_at=now)
+    # The project as an instance or its key (the dialer knows only the key).
+    project_id = getattr(project, "pk", project)
     entry = OperatorStatusLog.objects.create(
-        user=user, status=status, reason=reason, project=project, started_at=now
+        user=user, status=status, reason=reason, project_id=project_id, started_at=now
     )
     event = {
         "type": "operator_status",
@@ -41,6 +43,8 @@ def do_set_operator_status(
         "status_display": str(OperatorStatusChoices(status).label),
         "reason": reason.name if reason else "",
         "since": now.isoformat(),
+        "project_id": project_id,
+        "manual": status in MANUAL_STATUSES,
     }
     project_ids = list(user.memberships.values_list("project_id", flat=True))
     send_event_on_commit([user_group(user.pk), *map(project_group, project_ids)], event)

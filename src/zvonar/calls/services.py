@@ -258,7 +258,7 @@ def do_mark_answered(call_id: int, *, machine: bool, at: datetime | None = None)
 
 def _status_in_project(user_id: int, status: str, project_id: int | None) -> None:
     user = User.objects.get(pk=user_id)
-    do_set_operator_status(user, status, project=Project.objects.filter(pk=project_id).first())
+    do_set_operator_status(user, status, project=project_id)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ function workplace() {
     now: Date.now(),
     retry: 500,
     refreshTimer: null,
+    colleaguesTimer: null,
 
     init() {
       this.form.project = this.state.project_id || (this.state.projects[0] || {}).id || "";
@@ -62,13 +63,47 @@ function workplace() {
         this.loadCard(event.call_id);
       } else if (event.type === "call") {
         window.dispatchEvent(new CustomEvent("zvonar-call-event", { detail: event }));
-        this.refreshSoon();
+        this.applyCall(event);
       } else if (event.type === "notification") {
         this.state.notifications.unshift(event);
         this.seenNotifications.unshift(event);
-      } else if (event.type === "operator_status" || event.type === "task") {
+      } else if (event.type === "operator_status") {
+        this.applyStatus(event);
+      } else if (event.type === "task") {
         this.refreshSoon();
       }
+    },
+
+    // Events carry what changed; the page applies them instead of re-reading its whole state
+    // (a few hundred operators re-reading on every event was most of the server's work).
+    applyStatus(event) {
+      if (event.user_id !== this.state.user_id) return;
+      Object.assign(this.state, {
+        status: event.status,
+        status_display: this.state.status_labels[event.status] || event.status_display,
+        reason: event.reason,
+        since: event.since,
+        project_id: event.project_id,
+        manual: event.manual,
+      });
+    },
+
+    applyCall(event) {
+      const live = this.state.live_call;
+      if (["ended", "abandoned"].includes(event.state)) {
+        if (live && live.id === event.call_id) this.state.live_call = null;
+      } else {
+        this.state.live_call = { id: event.call_id, state: event.state };
+      }
+    },
+
+    // Colleagues' statuses and the recent calls are read when their list is opened, and the
+    // colleagues every 10 s while it stays open.
+    watchColleagues(open) {
+      clearInterval(this.colleaguesTimer);
+      if (!open) return;
+      this.refresh();
+      this.colleaguesTimer = setInterval(() => this.refresh(), 10000);
     },
 
     refreshSoon() {
