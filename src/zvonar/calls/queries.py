@@ -18,5 +18,9 @@ def calls_visible_to(user) -> QuerySet[Call]:
     )
 
 
-def access_call(user, pk) -> Call:
-    return get_object_or_404(calls_visible_to(user), pk=pk)
+def access_call(user, pk, *related: str) -> Call:
+    """The call if the user may see it, else 404; `related`: relations to fetch with it."""
+    calls = calls_visible_to(user)
+    if related:
+        calls = calls.select_related(*related)
+    return get_object_or_404(calls, pk=pk)

@@ -154,6 +154,16 @@ def _local_time(phone):
     return timezone.now().astimezone(ZoneInfo(phone.time_zone))
 
 
+# What the card reads of a call, fetched with it in one query.
+CARD_RELATED = (
+    "lead__phone",
+    "contact",
+    "project__card_template",
+    "project__script",
+    "project__questionnaire",
+)
+
+
 def _card_context(request, call=None, lead=None):
     user = request.user
     lead = lead or (call.lead if call else None)
@@ -228,7 +238,7 @@ def _card_context(request, call=None, lead=None):
 
 class CardView(WorkplaceMixin, View):
     def get(self, request, pk):
-        call = access_call(request.user, pk)
+        call = access_call(request.user, pk, *CARD_RELATED)
         return render(request, "workplace/card.html", _card_context(request, call=call))
 
 
@@ -291,7 +301,8 @@ class SaveCardView(WorkplaceMixin, View):
             )
         except ValidationError as error:
             return error_response(error)
-        return JsonResponse({"ok": True, "state": workplace_state(request.user)})
+        # What changes next (status, the next card) reaches the page as events.
+        return JsonResponse({"ok": True})
 
 
 class HangupView(WorkplaceMixin, View):

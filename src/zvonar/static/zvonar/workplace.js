@@ -38,8 +38,9 @@ function workplace() {
       window.addEventListener("zvonar-card-closed", (event) => {
         this.hasCard = false;
         this.cardCallId = null;
-        // Saving answers with the new state; skipping a preview card does not.
-        if (event.detail && event.detail.state) this.state = event.detail.state; else this.refresh();
+        // After a save the status and the next card arrive as events; a skipped preview
+        // card re-reads the state.
+        if (!(event.detail && event.detail.saved)) this.refresh();
       });
       window.addEventListener("zvonar-card-call", (event) => this.loadCard(event.detail.callId));
     },
@@ -254,7 +255,7 @@ function card(callId, leadId) {
       const result = await postForm(`/workplace/calls/${this.callId}/save/`, new FormData(this.$refs.form));
       if (result.ok) {
         this.$root.remove();
-        window.dispatchEvent(new CustomEvent("zvonar-card-closed", { detail: { state: result.state } }));
+        window.dispatchEvent(new CustomEvent("zvonar-card-closed", { detail: { saved: true } }));
       } else {
         this.error = (result.errors || []).join(" ");
       }
