@@ -246,7 +246,13 @@ def main() -> int:
         row = asyncio.run(drive(base, setup, args.seconds, args.talk))
     finally:
         server.send_signal(signal.SIGINT)
-        server.wait(30)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            # Said, not hidden: Ctrl+C should stop the server well within this.
+            print("the server did not stop within 30 s of Ctrl+C; killed", file=sys.stderr)
+            server.kill()
+            server.wait()
     row["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     row["machine"] = (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
