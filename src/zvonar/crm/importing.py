@@ -7,6 +7,9 @@ import datetime
 import io
 import itertools
 import json
+import queue
+import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,9 +18,9 @@ from pathlib import Path
 import charset_normalizer
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,6 +83,7 @@ TEXT_FIELDS = (
     "comment",
     "source",
 )
+_TEXT_FIELD_SET = frozenset(TEXT_FIELDS)
 # Header words users write, lower-cased, to the field they mean.
 HEADER_SYNONYMS = {
     "фио": "full_name",
@@ -458,18 +462,26 @@ class RowParser:
         self.card_fields = {
             f"custom:{card_field.code}": card_field for card_field in CardField.objects.all()
         }
+        self.columns = [(index, code) for index, code in enumerate(mapping) if code]
+        self.region = settings.ZVONAR_DEFAULT_PHONE_REGION
+        self.validate_email = _compiled_email_validator()
 
     def parse(self, line: int, cells: list[str]) -> ParsedRow:
         row = ParsedRow(line=line, cells=cells)
-        for code, raw in zip(self.mapping, cells, strict=False):
-            value = raw.strip()
-            if not code or not value:
+        width = len(cells)
+        for index, code in self.columns:
+            if index >= width:
+                break
+            value = cells[index].strip()
+            if not value:
                 continue
-            if code in ("phone", "company_phone"):
+            if code in _TEXT_FIELD_SET:
+                row.values[code] = value[:500] if code == "address" else value
+            elif code in ("phone", "company_phone"):
                 target = row.phones if code == "phone" else row.company_phones
                 for part in _split_phones(value):
                     try:
-                        target.append(normalize_phone(part, with_region=False))
+                        target.append(normalize_phone(part, self.region, with_region=False))
                     except InvalidPhone as error:
                         row.errors.append(error.messages[0])
             elif code == "full_name":
@@ -483,7 +495,7 @@ class RowParser:
             elif code == "email":
                 for address in value.replace(",", " ").replace(";", " ").split():
                     try:
-                        validate_email(address)
+                        self.validate_email(address)
                     except ValidationError:
                         row.errors.append(
                             _("“%(email)s” is not an e-mail address.") % {"email": address}
@@ -500,8 +512,6 @@ class RowParser:
                 row.values["company_name"] = value[:255]
             elif code in self.card_fields:
                 self._parse_custom(row, self.card_fields[code], value)
-            elif code in TEXT_FIELDS:
-                row.values[code] = value[:500] if code == "address" else value
         return row
 
     def _parse_custom(self, row: ParsedRow, card_field: CardField, value: str) -> None:
@@ -525,6 +535,16 @@ class RowParser:
             )
 
 
+def _compiled_email_validator() -> EmailValidator:
+    # Django compiles the validator's patterns lazily, behind a proxy whose every use cost more
+    # than the match itself (a fifth of parsing a row); these are the same patterns, compiled.
+    validator = EmailValidator()
+    for name in ("user_regex", "domain_regex", "literal_regex"):
+        pattern = getattr(EmailValidator, name)
+        setattr(validator, name, re.compile(pattern.pattern, pattern.flags))
+    return validator
+
+
 def _split_phones(value: str) -> list[str]:
     for separator in (",", ";", "/", "\n"):
         if separator in value:
@@ -542,15 +562,46 @@ def _parse_date(value: str) -> datetime.date:
 # ---------------------------------------------------------------- the import
 
 
-class ContactImporter:
-    """Imports rows in batches: duplicates and the blacklist are looked up once per batch."""
+@dataclass
+class BatchPlan:
+    """One batch as decided by the reading thread: every row's fate and the rows to write."""
 
-    def __init__(self, options: ImportOptions, *, acting_user=None, dry_run: bool = False):
+    rows: list[ParsedRow]
+    categories: list = field(default_factory=list)  # Category instances with their ids
+    tags: list = field(default_factory=list)  # Tag instances with their ids
+    contacts: list[dict] = field(default_factory=list)  # new companies, then new contacts
+    phones: list[dict] = field(default_factory=list)
+    emails: list[dict] = field(default_factory=list)
+    tag_links: list = field(default_factory=list)
+    created: list[tuple[int, ParsedRow]] = field(default_factory=list)
+    changed: list[tuple[int, ParsedRow, dict]] = field(default_factory=list)
+    # (contact id, number) of every phone the batch leaves in the base: what a look-up of the
+    # next batches must find while this one is still being written.
+    owners: list[tuple[int, str]] = field(default_factory=list)
+
+
+class ContactImporter:
+    """Imports rows in batches: duplicates and the blacklist are looked up once per batch.
+
+    The reading thread parses and classifies batch N+1 while a writer thread, with its own
+    database connection, writes batch N (`BatchWriter`); the numbers of batches not yet
+    committed are kept in memory, so that classifying needs no wait for the writer. A dry
+    run, SQLite, and an import inside a caller's transaction write in the reading thread."""
+
+    def __init__(
+        self,
+        options: ImportOptions,
+        *,
+        acting_user=None,
+        dry_run: bool = False,
+        pipelined: bool | None = None,
+    ):
         from zvonar.campaigns.models import Project
 
         self.options = options
         self.acting_user = acting_user
         self.dry_run = dry_run
+        self.pipelined = pipelined
         self.summary = ImportSummary()
         self.project = Project.objects.get(pk=options.project_id) if options.project_id else None
         self.category = (
@@ -562,6 +613,10 @@ class ContactImporter:
         self.users: dict[str, int | None] = {}
         self.companies: dict[str, int] = {}
         self.rejected: list[tuple[ParsedRow, str]] = []
+        self.processed = 0
+        self._in_flight: dict[int, list[tuple[int, str]]] = {}
+        self._in_flight_lock = threading.Lock()
+        self._next_ids: dict[str, int] = {}
 
     # The caller decides where rejected rows go; run() hands them over per batch.
     def run(
@@ -571,18 +626,26 @@ class ContactImporter:
         *,
         on_batch: Callable[["ContactImporter", int], None] | None = None,
     ) -> ImportSummary:
+        # Ids are drawn from PostgreSQL's sequences ahead of the writes; a dry run and a caller's
+        # transaction need every write on this connection.
+        pipelined = (
+            self.pipelined is not False
+            and connection.vendor == "postgresql"
+            and not self.dry_run
+            and not connection.in_atomic_block
+        )
         context = transaction.atomic() if self.dry_run else contextlib.nullcontext()
         with context:
-            processed = 0
-            for batches, batch in enumerate(_batched(rows, BATCH_SIZE), start=1):
-                parsed = [parser.parse(line, list(cells)) for line, cells in batch]
-                with transaction.atomic():
-                    self.import_batch(parsed)
-                processed += len(parsed)
-                if batches & (batches - 1) == 0:
-                    _refresh_statistics()
-                if on_batch:
-                    on_batch(self, processed)
+            writer = BatchWriter(self, on_batch, threaded=pipelined)
+            try:
+                for batch in _batched(rows, BATCH_SIZE):
+                    parsed = [parser.parse(line, list(cells)) for line, cells in batch]
+                    writer.check()
+                    writer.submit(self.plan_batch(parsed))
+                writer.finish()
+            except BaseException:
+                writer.abandon()
+                raise
             if self.dry_run:
                 transaction.set_rollback(True)
         return self.summary
@@ -590,6 +653,9 @@ class ContactImporter:
     def classify(self, rows: list[ParsedRow]) -> dict[str, int]:
         """Mark each row's status without writing; returns number -> existing contact id."""
         numbers = {phone.e164 for row in rows for phone in row.phones + row.company_phones}
+        # Taken before the look-ups: a batch committed meanwhile is then found by one or both.
+        with self._in_flight_lock:
+            pending = [owner for owners in self._in_flight.values() for owner in owners]
         blacklisted = set(
             BlacklistEntry.objects.active()
             .filter(number__any_of=numbers)
@@ -598,20 +664,23 @@ class ContactImporter:
         )
         # Two simple index look-ups rather than a join, whose plan goes wrong while the import
         # grows the tables faster than the statistics follow.
-        owners = sorted(
-            Phone.objects.filter(number__any_of=numbers).values_list("contact_id", "number"),
-            reverse=True,
+        owners = list(
+            Phone.objects.filter(number__any_of=numbers).values_list("contact_id", "number")
         )
         alive = set(
             Contact.objects.alive()
             .filter(pk__any_of={contact_id for contact_id, _number in owners})
             .values_list("pk", flat=True)
         )
-        existing = {number: contact_id for contact_id, number in owners if contact_id in alive}
+        owners = [(contact_id, number) for contact_id, number in owners if contact_id in alive]
+        owners += [(contact_id, number) for contact_id, number in pending if number in numbers]
+        existing: dict[str, int] = {}
+        # The oldest contact holding a number is the one a duplicate goes to.
+        for contact_id, number in sorted(owners, reverse=True):
+            existing[number] = contact_id
         seen: set[str] = set()
         for row in rows:
-            self.summary.total += 1
-            if (row.errors and not (row.phones or row.company_phones)) or row.errors:
+            if row.errors:
                 row.status = "invalid"
             elif not (row.phones or row.company_phones):
                 row.status = "no_phone"
@@ -633,45 +702,79 @@ class ContactImporter:
                 seen.update(own)
         return existing
 
-    def import_batch(self, rows: list[ParsedRow]) -> None:
+    def plan_batch(self, rows: list[ParsedRow]) -> BatchPlan:
+        """Classify a batch and build everything it writes; reads the base, writes nothing."""
         existing = self.classify(rows)
         policy = self.options.policy
         for row in rows:
             if row.status == "existing" and policy == DuplicatePolicyChoices.SKIP:
                 row.status = "duplicate"
-        self._resolve_lookups(rows)
-        new_rows = [row for row in rows if row.status == "new"]
-        to_change = [row for row in rows if row.status == "existing"]
-        created = self._create(new_rows)
-        changed = self._change(to_change, existing)
-        if self.project is not None:
-            self._add_leads(created + changed)
+        plan = BatchPlan(rows=rows)
+        self._resolve_lookups(plan)
+        self._plan_new(plan, [row for row in rows if row.status == "new"])
         for row in rows:
+            if row.status == "existing":
+                own = [phone.e164 for phone in row.phones or row.company_phones]
+                pk = next(existing[number] for number in own if number in existing)
+                plan.changed.append((pk, row, self._contact_values(row)))
+                plan.owners += [(pk, number) for number in own]
+        with self._in_flight_lock:
+            self._in_flight[id(plan)] = plan.owners
+        return plan
+
+    def write_batch(self, plan: BatchPlan) -> None:
+        """Write one planned batch; the caller holds the transaction."""
+        if plan.categories:
+            Category.objects.bulk_create(plan.categories)
+        if plan.tags:
+            Tag.objects.bulk_create(plan.tags)
+        insert_rows(Contact, plan.contacts)
+        insert_rows(Phone, plan.phones)
+        insert_rows(Email, plan.emails)
+        if plan.tag_links:
+            Contact.tags.through.objects.bulk_create(plan.tag_links, ignore_conflicts=True)
+        self._change(plan.changed)
+        if self.project is not None:
+            self._add_leads(plan.created + [(pk, row) for pk, row, _values in plan.changed])
+
+    def finish_batch(self, plan: BatchPlan) -> None:
+        """Count a written (committed) batch and release its numbers."""
+        with self._in_flight_lock:
+            self._in_flight.pop(id(plan), None)
+        policy = self.options.policy
+        for row in plan.rows:
             if row.status == "existing":
                 row.status = "updated" if policy == DuplicatePolicyChoices.UPDATE else "merged"
             elif row.status == "new":
                 row.status = "created"
+            self.summary.total += 1
             self.summary.count(row.status)
             if row.status in ("invalid", "no_phone", "duplicate", "blacklisted"):
                 self.rejected.append((row, _reason(row)))
+        self.processed += len(plan.rows)
 
     # -- lookups of names given in the file
 
-    def _resolve_lookups(self, rows: list[ParsedRow]) -> None:
+    def _resolve_lookups(self, plan: BatchPlan) -> None:
         from zvonar.accounts.models import User
 
+        rows = plan.rows
         wanted = {row.category for row in rows if row.category} - self.categories.keys()
         if wanted:
             for category in Category.objects.filter(name__in=wanted):
                 self.categories[category.name] = category.pk
-            for name in wanted - self.categories.keys():
-                self.categories[name] = Category.objects.create(name=name).pk
+            missing = sorted(wanted - self.categories.keys())
+            for name, pk in zip(missing, self._allocate_ids(Category, len(missing)), strict=True):
+                plan.categories.append(Category(pk=pk, name=name))
+                self.categories[name] = pk
         wanted = {tag for row in rows for tag in row.tags} - self.tags.keys()
         if wanted:
             for tag in Tag.objects.filter(name__in=wanted):
                 self.tags[tag.name] = tag.pk
-            for name in wanted - self.tags.keys():
-                self.tags[name] = Tag.objects.create(name=name).pk
+            missing = sorted(wanted - self.tags.keys())
+            for name, pk in zip(missing, self._allocate_ids(Tag, len(missing)), strict=True):
+                plan.tags.append(Tag(pk=pk, name=name))
+                self.tags[name] = pk
         wanted = {row.responsible for row in rows if row.responsible} - self.users.keys()
         if wanted:
             for user in User.objects.filter(username__in=wanted):
@@ -682,11 +785,7 @@ class ContactImporter:
             if (
                 row.responsible
                 and self.users.get(row.responsible) is None
-                and row.status
-                in (
-                    "new",
-                    "existing",
-                )
+                and row.status in ("new", "existing")
             ):
                 row.errors.append(
                     _("There is no user with the login “%(login)s”.") % {"login": row.responsible}
@@ -706,6 +805,28 @@ class ContactImporter:
             ):
                 self.companies.setdefault(name, pk)
 
+    def _allocate_ids(self, model, count: int) -> list[int]:
+        """Ids for rows the writer inserts later, drawn now so that rows can refer to them."""
+        if count == 0:
+            return []
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, count],
+                )
+                return [pk for (pk,) in cursor.fetchall()]
+            # Elsewhere the writer is this thread: every earlier batch is written already.
+            cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608
+            start = max(cursor.fetchone()[0] + 1, self._next_ids.get(table, 1))
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                sequence = cursor.fetchone()
+                start = max(start, sequence[0] + 1 if sequence else 1)
+        self._next_ids[table] = start + count
+        return list(range(start, start + count))
+
     def _contact_values(self, row: ParsedRow) -> dict:
         values = {name: value for name, value in row.values.items() if name in TEXT_FIELDS}
         values["company_name"] = row.values.get("company_name", "")
@@ -719,68 +840,77 @@ class ContactImporter:
             values["source"] = self.options.source
         return values
 
-    def _create(self, rows: list[ParsedRow]) -> list[tuple[int, ParsedRow]]:
-        if not rows:
-            return []
-        self._create_companies(rows)
-        template = _row_template(Contact)
+    def _contact_template(self) -> dict:
+        template = {"id": None, **_row_template(Contact)}
         template.update(created_at=timezone.now(), updated_at=timezone.now())
         template["created_by_id"] = getattr(self.acting_user, "pk", None)
-        contacts = []
-        for row in rows:
+        return template
+
+    def _plan_new(self, plan: BatchPlan, rows: list[ParsedRow]) -> None:
+        if not rows:
+            return
+        template = self._contact_template()
+        self._plan_companies(plan, rows, template)
+        ids = self._allocate_ids(Contact, len(rows))
+        for pk, row in zip(ids, rows, strict=True):
             values = {**template, **self._contact_values(row), "custom_fields": row.custom}
+            values["id"] = pk
             person = any(row.values.get(name) for name in ("last_name", "first_name"))
             if values["company_name"] and not person:
                 values["kind"] = ContactKindChoices.COMPANY
             if _is_person_of_company(row):
                 values["company_id"] = self.companies.get(values["company_name"])
-            contacts.append(values)
-        ids = insert_rows(Contact, contacts, ids=True)
-        pairs = list(zip(ids, rows, strict=True))
-        self._add_related(pairs, existing_numbers=set(), primary=True)
-        return pairs
+            plan.contacts.append(values)
+            plan.created.append((pk, row))
+        self._plan_related(plan, plan.created, primary=True)
 
-    def _create_companies(self, rows: list[ParsedRow]) -> None:
+    def _plan_companies(self, plan: BatchPlan, rows: list[ParsedRow], template: dict) -> None:
         # A row with a person and a company makes the company a card of its own, once.
         missing: dict[str, ParsedRow] = {}
         for row in rows:
             name = row.values.get("company_name", "")
             if _is_person_of_company(row) and name not in self.companies:
                 missing.setdefault(name, row)
-        if not missing:
-            return
-        companies = Contact.objects.bulk_create(
-            [
-                Contact(
-                    kind=ContactKindChoices.COMPANY,
-                    company_name=name,
-                    category_id=self._contact_values(row).get("category_id"),
-                    created_by=self.acting_user,
-                )
-                for name, row in missing.items()
-            ]
-        )
-        phones = []
-        for company, row in zip(companies, missing.values(), strict=True):
-            self.companies[company.company_name] = company.pk
-            phones += _phones_of(company.pk, row.company_phones)
-        insert_rows(Phone, phones, ids=False)
+        ids = self._allocate_ids(Contact, len(missing))
+        for pk, (name, row) in zip(ids, missing.items(), strict=True):
+            self.companies[name] = pk
+            category_id = self._contact_values(row).get("category_id")
+            plan.contacts.append(
+                {
+                    **template,
+                    "id": pk,
+                    "kind": ContactKindChoices.COMPANY,
+                    "company_name": name,
+                    "category_id": category_id,
+                }
+            )
+            phones = _phones_of(pk, row.company_phones)
+            plan.phones += phones
+            plan.owners += [(pk, phone["number"]) for phone in phones]
 
-    def _change(
-        self, rows: list[ParsedRow], existing: dict[str, int]
-    ) -> list[tuple[int, ParsedRow]]:
-        if not rows:
-            return []
-        pairs = []
-        for row in rows:
-            own = [phone.e164 for phone in row.phones or row.company_phones]
-            pairs.append((next(existing[n] for n in own if n in existing), row))
-        contacts = Contact.objects.in_bulk([pk for pk, _row in pairs])
+    def _plan_related(self, plan: BatchPlan, pairs, *, primary: bool) -> None:
+        for pk, row in pairs:
+            phones = _phones_of(pk, row.phones or row.company_phones, primary=primary)
+            plan.phones += phones
+            plan.owners += [(pk, phone["number"]) for phone in phones]
+            plan.emails += [
+                {"contact_id": pk, "address": address, "is_primary": index == 0 and primary}
+                for index, address in enumerate(dict.fromkeys(row.emails))
+            ]
+            tag_ids = {self.tags[name] for name in row.tags} | set(self.tag_ids)
+            plan.tag_links += [
+                Contact.tags.through(contact_id=pk, tag_id=tag_id) for tag_id in tag_ids
+            ]
+
+    def _change(self, changed: list[tuple[int, ParsedRow, dict]]) -> None:
+        if not changed:
+            return
+        contacts = Contact.objects.in_bulk([pk for pk, _row, _values in changed])
         overwrite = self.options.policy == DuplicatePolicyChoices.UPDATE
         fields = set()
-        for pk, row in pairs:
+        for pk, row, values in changed:
             contact = contacts[pk]
-            for name, value in self._contact_values(row).items():
+            for name, value in values.items():
                 if value and (overwrite or not getattr(contact, name)):
                     setattr(contact, name, value)
                     fields.add(name)
@@ -793,32 +923,20 @@ class ContactImporter:
         numbers = set(
             Phone.objects.filter(contact__in=contacts).values_list("contact_id", "number")
         )
-        self._add_related(pairs, existing_numbers=numbers, primary=False)
-        return pairs
-
-    def _add_related(self, pairs, *, existing_numbers: set, primary: bool) -> None:
-        phones, emails, tags = [], [], []
-        for pk, row in pairs:
-            new_phones = [
-                phone
-                for phone in row.phones or row.company_phones
-                if (pk, phone.e164) not in existing_numbers
-            ]
-            phones += _phones_of(pk, new_phones, primary=primary)
-            emails += [
-                {"contact_id": pk, "address": address, "is_primary": index == 0 and primary}
-                for index, address in enumerate(dict.fromkeys(row.emails))
-            ]
-            tag_ids = {self.tags[name] for name in row.tags} | set(self.tag_ids)
-            tags += [Contact.tags.through(contact_id=pk, tag_id=tag_id) for tag_id in tag_ids]
-        if primary:
-            insert_rows(Phone, phones, ids=False)
-        else:
-            # Existing contacts may already have some of the numbers: let the database skip them.
-            Phone.objects.bulk_create([Phone(**phone) for phone in phones], ignore_conflicts=True)
-        insert_rows(Email, emails, ids=False)
-        if tags:
-            Contact.tags.through.objects.bulk_create(tags, ignore_conflicts=True)
+        plan = BatchPlan(rows=[])
+        self._plan_related(plan, [(pk, row) for pk, row, _values in changed], primary=False)
+        # Existing contacts may already have some of the numbers: let the database skip them.
+        Phone.objects.bulk_create(
+            [
+                Phone(**phone)
+                for phone in plan.phones
+                if (phone["contact_id"], phone["number"]) not in numbers
+            ],
+            ignore_conflicts=True,
+        )
+        insert_rows(Email, plan.emails)
+        if plan.tag_links:
+            Contact.tags.through.objects.bulk_create(plan.tag_links, ignore_conflicts=True)
 
     def _add_leads(self, pairs) -> None:
         from zvonar.campaigns.models import Lead
@@ -843,6 +961,89 @@ class ContactImporter:
                 if pk not in already
             ]
         )
+
+
+class BatchWriter:
+    """Writes planned batches, each in its own transaction, in a thread of its own (with its
+    own database connection) or in the calling thread; after each commit it counts the batch,
+    refreshes statistics now and then, and calls on_batch.
+
+    At most one batch waits while one is written, so memory stays bounded. An error in the
+    writer rolls its batch back and is raised in the reading thread at its next hand-over."""
+
+    def __init__(self, importer: ContactImporter, on_batch, *, threaded: bool):
+        self.importer = importer
+        self.on_batch = on_batch
+        self.batches = 0
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if threaded:
+            self.queue: queue.Queue = queue.Queue(maxsize=1)
+            self.stop = threading.Event()
+            self.thread = threading.Thread(
+                target=self._work,
+                args=(translation.get_language(),),
+                name="contact-import-writer",
+                daemon=True,
+            )
+            self.thread.start()
+
+    def submit(self, plan: BatchPlan) -> None:
+        if self.thread is None:
+            self._write(plan)
+            return
+        while True:
+            self.check()
+            with contextlib.suppress(queue.Full):
+                self.queue.put(plan, timeout=0.5)
+                return
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+        if self.thread is not None and not self.thread.is_alive():
+            raise RuntimeError("the import's writer thread has stopped")
+
+    def finish(self) -> None:
+        if self.thread is not None:
+            self.submit(None)  # type: ignore[arg-type]
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        """Stop after the batch being written; the rest is not written."""
+        if self.thread is None:
+            return
+        self.stop.set()
+        with contextlib.suppress(queue.Empty):
+            self.queue.get_nowait()
+        with contextlib.suppress(queue.Full):
+            self.queue.put_nowait(None)
+        self.thread.join()
+
+    def _work(self, language: str | None) -> None:
+        try:
+            with translation.override(language):
+                while not self.stop.is_set():
+                    plan = self.queue.get()
+                    if plan is None or self.stop.is_set():
+                        break
+                    self._write(plan)
+        except BaseException as error:  # raised again in the reading thread
+            self.error = error
+        finally:
+            connection.close()
+
+    def _write(self, plan: BatchPlan) -> None:
+        with transaction.atomic():
+            self.importer.write_batch(plan)
+        self.importer.finish_batch(plan)
+        self.batches += 1
+        if self.batches & (self.batches - 1) == 0:
+            _refresh_statistics()
+        if self.on_batch:
+            self.on_batch(self.importer, self.importer.processed)
 
 
 def _refresh_statistics() -> None:
@@ -896,16 +1097,15 @@ def _row_template(model) -> dict:
     }
 
 
-def insert_rows(model, rows: list[dict], *, ids: bool) -> list[int]:
-    """Insert plain rows (every column given); returns their ids when asked.
+def insert_rows(model, rows: list[dict]) -> None:
+    """Insert plain rows, every column given (the same columns in each row).
 
-    On PostgreSQL through COPY, ids drawn from the table's sequence first: several times
-    faster than INSERT for the import's batches."""
+    On PostgreSQL through COPY: several times faster than INSERT for the import's batches."""
     if not rows:
-        return []
+        return
     if connection.vendor != "postgresql":
-        created = model.objects.bulk_create([model(**row) for row in rows])
-        return [instance.pk for instance in created]
+        model.objects.bulk_create([model(**row) for row in rows])
+        return
     table = model._meta.db_table
     columns = list(rows[0])
     fields = {field.attname: field for field in model._meta.concrete_fields}
@@ -914,22 +1114,16 @@ def insert_rows(model, rows: list[dict], *, ids: bool) -> list[int]:
         for index, column in enumerate(columns)
         if fields[column].get_internal_type() == "JSONField"
     ]
-    with connection.cursor() as cursor:
-        pks: list[int] = []
-        if ids:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, len(rows)],
-            )
-            pks = [pk for (pk,) in cursor.fetchall()]
-        names = ", ".join(f'"{column}"' for column in (["id"] if ids else []) + columns)
-        with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-            for index, row in enumerate(rows):
-                values = list(row.values())
-                for column in json_columns:
-                    values[column] = json.dumps(values[column])
-                copy.write_row([pks[index], *values] if ids else values)
-    return pks
+    names = ", ".join(f'"{column}"' for column in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
+    ):
+        for row in rows:
+            values = list(row.values())
+            for column in json_columns:
+                values[column] = json.dumps(values[column])
+            copy.write_row(values)
 
 
 def _reason(row: ParsedRow) -> str:
@@ -1007,15 +1201,19 @@ def import_file(
     dry_run: bool = False,
     rejected_path: Path | None = None,
     on_progress: Callable[[int, int, ImportSummary], None] | None = None,
+    pipelined: bool | None = None,
 ) -> ImportSummary:
-    """The whole import of one file: check it all, then write in batches."""
+    """The whole import of one file: check it all, then write in batches (pipelined=False:
+    written by the calling thread, see ContactImporter)."""
     total = count_rows(path, options)
     if total == 0:
         raise ImportFileError(_("The file has no rows below the header."))
     _format, header, rows = open_table(path, options)
     mapping = options.mapping if options.mapping is not None else guess_mapping(header)
     check_mapping(mapping)
-    importer = ContactImporter(options, acting_user=acting_user, dry_run=dry_run)
+    importer = ContactImporter(
+        options, acting_user=acting_user, dry_run=dry_run, pipelined=pipelined
+    )
     writer = RejectedRowsWriter(rejected_path, header) if rejected_path else None
 
     def after_batch(importer: ContactImporter, processed: int) -> None:
@@ -1091,8 +1289,6 @@ def _store(job, summary: ImportSummary, **extra) -> None:
 
 @contextlib.contextmanager
 def _language_of(user):
-    from django.utils import translation
-
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         yield
