@@ -83,6 +83,24 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds(backend_pid: int) -> float:
+    """CPU seconds of every process of the cluster: the postmaster's children, live ones read
+    directly and ended ones (the import's writer connection, autovacuum) as the postmaster's
+    reaped children."""
+    fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    postmaster = int(fields[1])
+    parent = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(value) for value in parent[11:15])
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -126,6 +144,9 @@ def main() -> None:
         BlacklistEntry.objects.bulk_create(
             [BlacklistEntry(number=number) for number in set(blacklisted)], batch_size=5000
         )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            database_cpu_started = database_cpu_seconds(cursor.fetchone()[0])
         connection.close()
 
         cpu_started = cpu_seconds()
@@ -136,7 +157,9 @@ def main() -> None:
         rss_after = peak_rss_mb()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            database_cpu = process_cpu_seconds(cursor.fetchone()[0])
+            backend_pid = cursor.fetchone()[0]
+            backend_cpu = process_cpu_seconds(backend_pid)
+            database_cpu = database_cpu_seconds(backend_pid) - database_cpu_started
         print(
             f"import: {import_seconds:.1f} s, {args.rows / import_seconds:.0f} rows/s, "
             f"peak RSS {rss_after:.0f} MB, {summary.__dict__}",
@@ -175,8 +198,11 @@ def main() -> None:
         "import_s": round(import_seconds, 1),
         "rows_per_s": round(rows_per_second),
         "import_cpu_s_python_main_process": round(import_cpu, 1),
-        # The PostgreSQL backend that served the import (same machine; Linux /proc).
-        "import_cpu_s_database_backend": round(database_cpu, 1),
+        # Every PostgreSQL process during the import: the backends of the reading thread and of
+        # the writer thread, autovacuum (same machine; Linux /proc).
+        "import_cpu_s_database": round(database_cpu, 1),
+        # Of which the backend of the reading thread's connection (classification look-ups).
+        "import_cpu_s_database_reading_backend": round(backend_cpu, 1),
         "load_average_at_start": load_at_start,
         "load_average_at_end": [round(value, 2) for value in os.getloadavg()],
         "copy_s": round(copy_seconds, 2),
