@@ -51,3 +51,35 @@ async def test_an_idle_socket_stays_open_and_still_delivers():
     await communicator.wait(timeout=5)
     status = await sync_to_async(current_status)(operator)
     assert status.status == "disconnected"
+
+
+async def _open(operator):
+    scope = {"type": "websocket", "path": "/ws/workplace/", "headers": [], "user": operator}
+    communicator = ApplicationCommunicator(WorkplaceConsumer.as_asgi(), scope)
+    await communicator.send_input({"type": "websocket.connect"})
+    assert (await communicator.receive_output(timeout=5))["type"] == "websocket.accept"
+    return communicator
+
+
+async def _close(communicator):
+    await communicator.send_input({"type": "websocket.disconnect", "code": 1001})
+    await communicator.wait(timeout=5)
+
+
+async def test_closing_one_of_two_tabs_keeps_the_operator_available():
+    operator = await sync_to_async(_operator)()
+    first, second = await _open(operator), await _open(operator)
+
+    await _close(first)
+    status = await sync_to_async(current_status)(operator)
+    assert status.status == "available"
+    # The remaining page still gets the operator's events.
+    event = {"type": "notification", "text": "Перезвонить Сидорову"}
+    await get_channel_layer().group_send(
+        user_group(operator.pk), {"type": "zvonar.event", "event": event}
+    )
+    assert json.loads((await second.receive_output(timeout=5))["text"]) == event
+
+    await _close(second)
+    status = await sync_to_async(current_status)(operator)
+    assert status.status == "disconnected"

@@ -1,10 +1,15 @@
 """The workplace's websocket: pushes events to the operator; its loss makes them Disconnected."""
 
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from zvonar.accounts.choices import OperatorStatusChoices
 from zvonar.events import user_group
+
+# How long a closing socket waits for another page of the same operator to answer.
+PRESENCE_SECONDS = 1.0
 
 # Losing the page while ready for calls must stop distribution; during a call or its
 # wrap-up the call goes on and the card waits for the operator to come back.
@@ -44,7 +49,25 @@ class WorkplaceConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "user", None) is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
-        await _disconnect(self.user)
+        if not await self._another_page_open():
+            await _disconnect(self.user)
+
+    async def _another_page_open(self) -> bool:
+        """Whether the operator still has the workplace open elsewhere (another tab, or the
+        page that replaced this one on reload). Asked over the channel layer, so it holds
+        across web processes; a page in a crashed process does not answer."""
+        reply = await self.channel_layer.new_channel("presence.")
+        await self.channel_layer.group_send(
+            self.group, {"type": "zvonar.presence", "reply_to": reply}
+        )
+        try:
+            await asyncio.wait_for(self.channel_layer.receive(reply), PRESENCE_SECONDS)
+        except TimeoutError:
+            return False
+        return True
+
+    async def zvonar_presence(self, message):
+        await self.channel_layer.send(message["reply_to"], {"type": "zvonar.here"})
 
     async def receive_json(self, content, **kwargs):
         # The page acts through HTTP; the socket only answers pings to keep proxies open.
