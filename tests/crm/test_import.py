@@ -279,3 +279,22 @@ def test_any_of_finds_what_in_finds(db):
     )
     assert list(Contact.objects.filter(pk__any_of={first.pk})) == [first]
     assert not Contact.objects.filter(pk__any_of=[]).exists()
+    odd = make_contact("+7 912 345 67 03", last_name='О"Нил, {мл.} NULL')
+    names = ['О"Нил, {мл.} NULL', "NULL", "Первый"]
+    assert set(Contact.objects.filter(last_name__any_of=names)) == {first, odd}
+
+
+def test_backslashes_tabs_and_line_breaks_are_stored_as_written(tmp_path, db):
+    """Cells with a backslash, a tab, a literal \\N and line breaks, also in a custom field,
+    come back from the base exactly as they were in the file."""
+    from zvonar.crm.models import CardField, CardTemplate
+
+    template = CardTemplate.objects.create(name="Клиент")
+    CardField.objects.create(template=template, code="note", label="Заметка", field_type="text")
+    comment = 'таб\tи \\N, "кавычки"\r\nи C:\\путь\\'
+    rows = [["Фамилия", "Телефон", "Комментарий", "Заметка"]]
+    rows.append(["Обратный\\Слэш", "89123456789", comment, '{"a": \\1}\t'])
+    assert import_file(write_csv(tmp_path / "x.csv", rows), ImportOptions()).created == 1
+    contact = Contact.objects.get()
+    assert (contact.last_name, contact.comment) == ("Обратный\\Слэш", comment)
+    assert contact.custom_fields == {"note": '{"a": \\1}'}

@@ -569,7 +569,9 @@ class BatchPlan:
     rows: list[ParsedRow]
     categories: list = field(default_factory=list)  # Category instances with their ids
     tags: list = field(default_factory=list)  # Tag instances with their ids
-    contacts: list[dict] = field(default_factory=list)  # new companies, then new contacts
+    # New companies, then new contacts: each row's own values over contact_defaults.
+    contacts: list[dict] = field(default_factory=list)
+    contact_defaults: dict = field(default_factory=dict)
     phones: list[dict] = field(default_factory=list)
     emails: list[dict] = field(default_factory=list)
     tag_links: list = field(default_factory=list)
@@ -728,8 +730,8 @@ class ContactImporter:
             Category.objects.bulk_create(plan.categories)
         if plan.tags:
             Tag.objects.bulk_create(plan.tags)
-        insert_rows(Contact, plan.contacts)
-        insert_rows(Phone, plan.phones)
+        insert_rows(Contact, plan.contacts, plan.contact_defaults)
+        insert_rows(Phone, plan.phones, _PHONE_DEFAULTS)
         insert_rows(Email, plan.emails)
         if plan.tag_links:
             Contact.tags.through.objects.bulk_create(plan.tag_links, ignore_conflicts=True)
@@ -813,10 +815,11 @@ class ContactImporter:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    "SELECT string_agg(nextval(pg_get_serial_sequence(%s, 'id'))::text, ',') "
+                    "FROM generate_series(1, %s)",
                     [table, count],
                 )
-                return [pk for (pk,) in cursor.fetchall()]
+                return list(map(int, cursor.fetchone()[0].split(",")))
             # Elsewhere the writer is this thread: every earlier batch is written already.
             cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608
             start = max(cursor.fetchone()[0] + 1, self._next_ids.get(table, 1))
@@ -849,12 +852,13 @@ class ContactImporter:
     def _plan_new(self, plan: BatchPlan, rows: list[ParsedRow]) -> None:
         if not rows:
             return
-        template = self._contact_template()
-        self._plan_companies(plan, rows, template)
+        plan.contact_defaults = self._contact_template()
+        self._plan_companies(plan, rows)
         ids = self._allocate_ids(Contact, len(rows))
         for pk, row in zip(ids, rows, strict=True):
-            values = {**template, **self._contact_values(row), "custom_fields": row.custom}
-            values["id"] = pk
+            values = {"id": pk, **self._contact_values(row)}
+            if row.custom:
+                values["custom_fields"] = row.custom
             person = any(row.values.get(name) for name in ("last_name", "first_name"))
             if values["company_name"] and not person:
                 values["kind"] = ContactKindChoices.COMPANY
@@ -864,7 +868,7 @@ class ContactImporter:
             plan.created.append((pk, row))
         self._plan_related(plan, plan.created, primary=True)
 
-    def _plan_companies(self, plan: BatchPlan, rows: list[ParsedRow], template: dict) -> None:
+    def _plan_companies(self, plan: BatchPlan, rows: list[ParsedRow]) -> None:
         # A row with a person and a company makes the company a card of its own, once.
         missing: dict[str, ParsedRow] = {}
         for row in rows:
@@ -877,7 +881,6 @@ class ContactImporter:
             category_id = self._contact_values(row).get("category_id")
             plan.contacts.append(
                 {
-                    **template,
                     "id": pk,
                     "kind": ContactKindChoices.COMPANY,
                     "company_name": name,
@@ -897,10 +900,11 @@ class ContactImporter:
                 {"contact_id": pk, "address": address, "is_primary": index == 0 and primary}
                 for index, address in enumerate(dict.fromkeys(row.emails))
             ]
-            tag_ids = {self.tags[name] for name in row.tags} | set(self.tag_ids)
-            plan.tag_links += [
-                Contact.tags.through(contact_id=pk, tag_id=tag_id) for tag_id in tag_ids
-            ]
+            if row.tags or self.tag_ids:
+                tag_ids = {self.tags[name] for name in row.tags} | set(self.tag_ids)
+                plan.tag_links += [
+                    Contact.tags.through(contact_id=pk, tag_id=tag_id) for tag_id in tag_ids
+                ]
 
     def _change(self, changed: list[tuple[int, ParsedRow, dict]]) -> None:
         if not changed:
@@ -1078,15 +1082,16 @@ def _phones_of(contact_id: int, phones, primary: bool = True) -> list[dict]:
         {
             "contact_id": contact_id,
             "number": phone.e164,
-            "kind": PhoneKindChoices.MOBILE,
             "country": phone.country,
             "time_zone": phone.time_zone,
             "time_zone_exact": phone.time_zone_exact,
             "is_primary": primary and index == 0,
-            "comment": "",
         }
         for index, phone in enumerate(unique)
     ]
+
+
+_PHONE_DEFAULTS = {"kind": PhoneKindChoices.MOBILE, "comment": ""}
 
 
 def _row_template(model) -> dict:
@@ -1097,33 +1102,54 @@ def _row_template(model) -> dict:
     }
 
 
-def insert_rows(model, rows: list[dict]) -> None:
-    """Insert plain rows, every column given (the same columns in each row).
+def insert_rows(model, rows: list[dict], defaults: dict | None = None) -> None:
+    """Insert plain rows: each row's values over `defaults`, together every column but those
+    the model fills itself.
 
-    On PostgreSQL through COPY: several times faster than INSERT for the import's batches."""
+    On PostgreSQL through COPY, with the text formatted here: several times faster than INSERT,
+    and than formatting every value of every row through the driver's adapters."""
     if not rows:
         return
+    defaults = defaults or {}
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows])
+        model.objects.bulk_create([model(**{**defaults, **row}) for row in rows])
         return
-    table = model._meta.db_table
-    columns = list(rows[0])
-    fields = {field.attname: field for field in model._meta.concrete_fields}
-    json_columns = [
-        index
-        for index, column in enumerate(columns)
-        if fields[column].get_internal_type() == "JSONField"
-    ]
+    columns = list({**defaults, **rows[0]})
+    position = {column: index for index, column in enumerate(columns)}
+    base = [_copy_text(defaults.get(column)) for column in columns]
+    lines = []
+    for row in rows:
+        line = base.copy()
+        for column, value in row.items():
+            line[position[column]] = _copy_text(value)
+        lines.append("\t".join(line))
     names = ", ".join(f'"{column}"' for column in columns)
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
+        cursor.cursor.copy(f'COPY "{model._meta.db_table}" ({names}) FROM STDIN') as copy,
     ):
-        for row in rows:
-            values = list(row.values())
-            for column in json_columns:
-                values[column] = json.dumps(values[column])
-            copy.write_row(values)
+        copy.write("\n".join(lines) + "\n")
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_text(value) -> str:
+    """A value as COPY's text format writes it."""
+    if value.__class__ is str:
+        return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict | list):
+        return _copy_text(json.dumps(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return _copy_text(str(value))
 
 
 def _reason(row: ParsedRow) -> str:
