@@ -91,3 +91,26 @@ def test_a_call_that_hung_up_before_routing_goes_to_nobody():
     call.refresh_from_db()
     assert call.state == "abandoned" and call.operator_id is None
     assert not OperatorStatusLog.objects.filter(ended_at=None, status="talking").exists()
+
+
+async def test_a_stopping_dialer_waits_for_the_calls_lane():
+    """A call's job still running when the dialer stops finishes (and sends its events) while
+    the event loop still runs; otherwise `zvonar run` could not exit after Ctrl+C."""
+    from zvonar.dialer.engine import db_calls
+
+    finished = []
+
+    def slow_job():
+        time.sleep(0.5)
+        finished.append(True)
+
+    backend = SimBackend({"defaults": {"amd": False}})
+    dialer = Dialer(backend, tick_seconds=0.05)
+    stop = asyncio.Event()
+    running = asyncio.create_task(dialer.run(stop))
+    job = asyncio.create_task(db_calls(slow_job)())
+    await asyncio.sleep(0.1)
+    job.cancel()  # as the pump's await is cancelled at shutdown
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    assert finished == [True]

@@ -66,6 +66,10 @@ def db_calls(function: Callable[..., Any]) -> Callable[..., Any]:
     return _in_thread(function, _CALLS_THREAD)
 
 
+def _nothing() -> None:
+    """Queued behind a lane's jobs to wait for them."""
+
+
 def _project(project_id: int) -> Project:
     return Project.objects.get(pk=project_id)
 
@@ -357,6 +361,13 @@ class Dialer:
         finally:
             for task in tasks:
                 task.cancel()
+            # A cancelled await leaves its job running in the lane's thread, and the job's
+            # events are sent through this event loop when it commits: stopping the loop under
+            # it left the thread waiting forever and the process unable to exit. Each lane has
+            # one thread, so a no-op queued behind them returns when they are done.
+            for lane in (db_calls, db):
+                with contextlib.suppress(Exception):
+                    await lane(_nothing)()
             await self.backend.stop()
             with contextlib.suppress(Exception):
                 await db(release_leases)(self.holder)
