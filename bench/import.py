@@ -7,8 +7,8 @@ from bench/russian_names.py with a frequency-like spread), starts a throwaway Po
 cluster, migrates, runs the same import engine as the wizard and the `zvonar import` command,
 then COPYs the same file into a bare table, and times phone and name searches as the contact
 list runs them (its filter, first page, capped count) on the imported base. CPU seconds of the
-importing process and of its PostgreSQL backend are printed too: on a shared machine the wall
-time says more about the neighbours than about the import.
+importing process and of every PostgreSQL process of the cluster are printed too: on a shared
+machine the wall time says more about the neighbours than about the import.
 """
 
 import argparse
