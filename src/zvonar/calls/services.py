@@ -268,11 +268,11 @@ def do_reserve_operator(user_id: int, project_id: int, expected: str, status: st
     The dialer routes by the status log; an operator who paused a moment ago must not get
     the call, so the check and the change happen under the user's row lock.
     """
-    User.objects.select_for_update().filter(pk=user_id).first()
+    user = User.objects.select_for_update().filter(pk=user_id).first()
     current = OperatorStatusLog.objects.filter(user_id=user_id, ended_at=None).first()
-    if current is None or current.status != expected:
+    if user is None or current is None or current.status != expected:
         return False
-    _status_in_project(user_id, status, project_id)
+    do_set_operator_status(user, status, project=project_id)
     return True
 
 
@@ -289,7 +289,13 @@ def available_operators(project_id: int) -> list[tuple[int, float]]:
 
 
 @transaction.atomic
-def do_route_call(call_id: int, project_id: int, reserved_operator_id: int | None = None):
+def do_route_call(
+    call_id: int,
+    project_id: int,
+    reserved_operator_id: int | None = None,
+    *,
+    call: Call | None = None,
+):
     """Give a waiting answered call to an operator, in one transaction.
 
     The operator it was dialed for (manual dial, preview, callback) takes it if still
@@ -297,17 +303,20 @@ def do_route_call(call_id: int, project_id: int, reserved_operator_id: int | Non
     chosen operator goes Talking under their row lock (one who paused a moment ago is skipped
     for the next), the call is Connected and the card pops on commit. Returns the operator's
     id, or None when nobody can take the call now or it no longer waits (hung up meanwhile).
+    `call`: the call, already locked and marked waiting in this transaction.
     """
     waiting = (CallStateChoices.WAITING_FOR_OPERATOR, CallStateChoices.ANSWERED_MACHINE)
-    if not Call.objects.select_for_update().filter(pk=call_id, state__in=waiting).exists():
-        return None
+    if call is None:
+        call = Call.objects.select_for_update().filter(pk=call_id, state__in=waiting).first()
+        if call is None:
+            return None
     if reserved_operator_id is not None and do_reserve_operator(
         reserved_operator_id,
         project_id,
         OperatorStatusChoices.DIALING,
         OperatorStatusChoices.TALKING,
     ):
-        do_mark_connected(call_id, reserved_operator_id)
+        do_mark_connected(call_id, reserved_operator_id, call=call)
         return reserved_operator_id
     operators = available_operators(project_id)
     while operators:
@@ -321,7 +330,7 @@ def do_route_call(call_id: int, project_id: int, reserved_operator_id: int | Non
         if do_reserve_operator(
             chosen, project_id, OperatorStatusChoices.AVAILABLE, OperatorStatusChoices.TALKING
         ):
-            do_mark_connected(call_id, chosen)
+            do_mark_connected(call_id, chosen, call=call)
             return chosen
         operators = [entry for entry in operators if entry[0] != chosen]
     return None
@@ -337,13 +346,15 @@ def do_answer_call(
     """A person answered (at: when the dialer heard of it): mark it and, when someone can take
     it, connect it in the same transaction, so the card pops without another round trip.
     Returns the operator or None."""
-    do_mark_answered(call_id, machine=False, at=at)
-    return do_route_call(call_id, project_id, reserved_operator_id)
+    call = do_mark_answered(call_id, machine=False, at=at)
+    return do_route_call(call_id, project_id, reserved_operator_id, call=call)
 
 
 @transaction.atomic
-def do_mark_connected(call_id: int, operator_id: int) -> Call:
-    call = Call.objects.select_for_update().get(pk=call_id)
+def do_mark_connected(call_id: int, operator_id: int, *, call: Call | None = None) -> Call:
+    """`call`: the call, already locked in this transaction."""
+    if call is None:
+        call = Call.objects.select_for_update().get(pk=call_id)
     call.operator_id = operator_id
     call.connected_at = timezone.now()
     call.state = CallStateChoices.CONNECTED
