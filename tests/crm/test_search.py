@@ -3,7 +3,15 @@
 import pytest
 from tests.personas import logged_in, make_contact
 
-from zvonar.crm.models import CardField, CardTemplate, Email, SavedFilter, Tag, UserTablePreference
+from zvonar.crm.models import (
+    CardField,
+    CardTemplate,
+    Contact,
+    Email,
+    SavedFilter,
+    Tag,
+    UserTablePreference,
+)
 
 
 @pytest.fixture
@@ -121,3 +129,20 @@ def test_contact_count_is_capped(db, admin_anna, monkeypatch):
     assert "4+ contacts" in response.content.decode()
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
     assert "4+ контактов" in client.get("/crm/contacts/").content.decode()
+
+
+def test_capped_count_does_not_follow_the_list_order(db, admin_anna):
+    """The capped count asks for no order: the database may find the matches through the
+    search's index instead of walking the list's order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zvonar.crm.tables import CappedPaginator
+
+    for index in range(3):
+        make_contact(f"+7 912 345 67 2{index}", last_name=f"Клиент{index}")
+    queryset = Contact.objects.alive().filter(last_name__startswith="Клиент").order_by("-id")
+    with CaptureQueriesContext(connection) as queries:
+        assert CappedPaginator(list(queryset[:2]), 2, counted=queryset).count == 3
+    assert "ORDER BY" in queries[0]["sql"]
+    assert "COUNT(" in queries[1]["sql"].upper() and "ORDER BY" not in queries[1]["sql"]

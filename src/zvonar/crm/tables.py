@@ -35,7 +35,11 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if self.counted is None:
             return super().count
-        return min(self.counted[: self.cap + 1].count(), self.cap + 1)
+        # How many of the first cap + 1 rows there are does not depend on their order; without
+        # it PostgreSQL finds the matches through the search's index instead of walking the
+        # list's order through most of the table (a frequent surname prefix among a million
+        # contacts: 300 ms, under 80 ms without the order).
+        return min(self.counted.order_by()[: self.cap + 1].count(), self.cap + 1)
 
     @property
     def capped(self) -> bool:
