@@ -391,7 +391,7 @@ def _read_xlsx(path: Path) -> Iterator[list[str]]:
 def open_table(path: Path, options: ImportOptions) -> tuple[FileFormat, list[str], Iterator]:
     """The format, the header and an iterator of (line, cells) of the data rows."""
     file_format = detect_format(path, options.encoding, options.delimiter)
-    rows = (row for row in read_rows(path, file_format) if any(cell.strip() for cell in row))
+    rows = (row for row in read_rows(path, file_format) if "".join(row).strip())
     first = next(rows, None)
     if first is None:
         raise ImportFileError(_("The file is empty."))
