@@ -9,7 +9,7 @@ from zvonar.accounts.choices import OperatorStatusChoices
 from zvonar.events import user_group
 
 # How long a closing socket waits for another page of the same operator to answer.
-PRESENCE_SECONDS = 1.0
+PRESENCE_SECONDS = 0.5
 
 # Losing the page while ready for calls must stop distribution; during a call or its
 # wrap-up the call goes on and the card waits for the operator to come back.
