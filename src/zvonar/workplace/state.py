@@ -50,7 +50,6 @@ def workplace_state(user) -> dict:
         "user_id": user.pk,
         # The page applies status events itself and shows them in the user's language.
         "status_labels": labels,
-        "manual_statuses": sorted(MANUAL_STATUSES),
         "status": status.status if status else OperatorStatusChoices.OFFLINE,
         "status_display": str(OperatorStatusChoices(status.status if status else "offline").label),
         "reason": status.reason.name if status and status.reason else "",
