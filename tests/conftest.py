@@ -18,6 +18,24 @@ def pytest_report_header(config):
     return [f"zvonar test database: {engine}", f"zvonar channel layer: {layer}"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_other_threads_sessions(django_db_setup, django_db_blocker):
+    """Async tests and consumers reach the database from asgiref's worker thread, whose
+    connection Django cannot close from here; on PostgreSQL it would keep the test database
+    from being dropped at the end ("being accessed by other users"). End those sessions
+    after the last test, before the database is dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def admin_anna(db) -> User:
     return make_user("anna", first_name="Анна", is_staff=True, is_superuser=True)

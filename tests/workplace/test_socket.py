@@ -6,12 +6,12 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
-from channels.layers import get_channel_layer
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers, get_channel_layer
 from tests.personas import make_user
 
 from zvonar.accounts.services import current_status, do_set_operator_status
 from zvonar.campaigns.models import Project
-from zvonar.events import user_group
+from zvonar.events import InMemoryChannelLayer, user_group
 from zvonar.workplace.consumers import WorkplaceConsumer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,3 +83,43 @@ async def test_closing_one_of_two_tabs_keeps_the_operator_available():
     await _close(second)
     status = await sync_to_async(current_status)(operator)
     assert status.status == "disconnected"
+
+
+def _another_process_layer():
+    """A second connection to the same channel layer, as another web process has."""
+    layer = get_channel_layer()
+    if isinstance(layer, InMemoryChannelLayer):
+        pytest.skip("the in-memory layer has no other process; the PostgreSQL pass uses Redis")
+    return channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+
+
+async def test_a_page_in_another_process_keeps_the_operator_available():
+    operator = await sync_to_async(_operator)()
+    other = _another_process_layer()
+    remote = await other.new_channel()
+    await other.group_add(user_group(operator.pk), remote)
+
+    async def answer_like_a_page():
+        message = await other.receive(remote)
+        assert message["type"] == "zvonar.presence"
+        await other.send(message["reply_to"], {"type": "zvonar.here"})
+
+    answering = asyncio.create_task(answer_like_a_page())
+    await _close(await _open(operator))
+    await asyncio.wait_for(answering, 5)
+    status = await sync_to_async(current_status)(operator)
+    assert status.status == "available"
+    await other.group_discard(user_group(operator.pk), remote)
+
+
+async def test_a_page_in_a_crashed_process_does_not_keep_the_operator_available():
+    operator = await sync_to_async(_operator)()
+    other = _another_process_layer()
+    # Still a member of the group (Redis keeps it until the group expires), never answering.
+    remote = await other.new_channel()
+    await other.group_add(user_group(operator.pk), remote)
+
+    await _close(await _open(operator))
+    status = await sync_to_async(current_status)(operator)
+    assert status.status == "disconnected"
+    await other.group_discard(user_group(operator.pk), remote)

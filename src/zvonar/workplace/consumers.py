@@ -1,15 +1,20 @@
 """The workplace's websocket: pushes events to the operator; its loss makes them Disconnected."""
 
 import asyncio
+from collections import Counter
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from zvonar.accounts.choices import OperatorStatusChoices
-from zvonar.events import user_group
+from zvonar.events import InMemoryChannelLayer, user_group
 
-# How long a closing socket waits for another page of the same operator to answer.
-PRESENCE_SECONDS = 0.5
+# How long a closing socket waits for a page of the same operator in another web process to
+# answer. Pages in this process are counted in memory and need no wait.
+PRESENCE_SECONDS = 1.0
+
+# Open workplace sockets in this process, per user id.
+_local_pages: Counter[int] = Counter()
 
 # Losing the page while ready for calls must stop distribution; during a call or its
 # wrap-up the call goes on and the card waits for the operator to come back.
@@ -43,20 +48,33 @@ class WorkplaceConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        _local_pages[user.pk] += 1
+        self.counted = True
         await self.accept()
 
     async def disconnect(self, code):
-        if getattr(self, "user", None) is None:
+        if not getattr(self, "counted", False):
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
+        _local_pages[self.user.pk] -= 1
+        if _local_pages[self.user.pk] > 0:
+            return
+        del _local_pages[self.user.pk]
         if not await self._another_page_open():
             await _disconnect(self.user)
 
     async def _another_page_open(self) -> bool:
         """Whether the operator still has the workplace open elsewhere (another tab, or the
-        page that replaced this one on reload). Asked over the channel layer, so it holds
-        across web processes; a page in a crashed process does not answer."""
-        reply = await self.channel_layer.new_channel("presence.")
+        page that replaced this one on reload) in another web process. Asked over the
+        channel layer; a page in a crashed process does not answer. The in-memory layer of
+        the embedded server has no other process to ask."""
+        if isinstance(self.channel_layer, InMemoryChannelLayer):
+            return False
+        # The default prefix on purpose: channels_redis reads every "specific.<client>!…"
+        # channel of this process in one loop; a reply channel under another prefix is read
+        # only while no consumer of the process holds that loop, so its answer came late or
+        # never (a CI run made an operator with a second tab Disconnected).
+        reply = await self.channel_layer.new_channel()
         await self.channel_layer.group_send(
             self.group, {"type": "zvonar.presence", "reply_to": reply}
         )
