@@ -131,18 +131,28 @@ def test_contact_count_is_capped(db, admin_anna, monkeypatch):
     assert "4+ контактов" in client.get("/crm/contacts/").content.decode()
 
 
-def test_capped_count_does_not_follow_the_list_order(db, admin_anna):
-    """The capped count asks for no order: the database may find the matches through the
-    search's index instead of walking the list's order."""
+def test_the_list_pages_a_search_by_the_ids_of_its_matches(db, admin_anna, monkeypatch):
+    """The matches' ids are read once in no order (so the database may find them through the
+    search's index instead of walking the list's order); up to the cap the page is read by
+    those ids in the list's order, past it from the search itself."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from zvonar.crm.tables import CappedPaginator
+    from zvonar.crm.tables import CappedPaginator, narrow_to_matches
 
     for index in range(3):
         make_contact(f"+7 912 345 67 2{index}", last_name=f"Клиент{index}")
+    make_contact("+7 912 345 67 29", last_name="Другой")
     queryset = Contact.objects.alive().filter(last_name__startswith="Клиент").order_by("-id")
     with CaptureQueriesContext(connection) as queries:
-        assert CappedPaginator(list(queryset[:2]), 2, counted=queryset).count == 3
-    assert "ORDER BY" in queries[0]["sql"]
-    assert "COUNT(" in queries[1]["sql"].upper() and "ORDER BY" not in queries[1]["sql"]
+        paged, count = narrow_to_matches(queryset, Contact.objects.alive())
+        page = list(CappedPaginator(paged, 2, count=count).page(1).object_list)
+    assert count == 3
+    assert [contact.last_name for contact in page] == ["Клиент2", "Клиент1"]
+    ids_query, page_query = (query["sql"] for query in queries)
+    assert "ORDER BY" not in ids_query and "LIKE" in ids_query
+    assert "ORDER BY" in page_query and "LIKE" not in page_query
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    paged, count = narrow_to_matches(queryset, Contact.objects.alive())
+    assert (count, paged) == (3, queryset)

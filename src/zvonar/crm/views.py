@@ -55,6 +55,7 @@ from zvonar.crm.tables import (
     ContactTable,
     DeletedContactTable,
     chosen_columns,
+    narrow_to_matches,
 )
 from zvonar.tasks.queries import tasks_visible_to
 
@@ -91,11 +92,15 @@ class ContactListView(SectionRequiredMixin, SingleTableMixin, FilterView):
         # count every match once more.
         return None, None, queryset, False
 
+    def get_table_data(self):
+        data, self.match_count = narrow_to_matches(self.object_list, self.get_queryset())
+        return data
+
     def get_table_pagination(self, table):
         return {
             "per_page": self.paginate_by,
             "paginator_class": CappedPaginator,
-            "counted": self.object_list,
+            "count": self.match_count,
         }
 
     def get_table_kwargs(self):
