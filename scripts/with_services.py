@@ -53,8 +53,9 @@ def _wait_for_port(port: int, seconds: float = 30.0) -> None:
 
 
 @contextlib.contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """A fresh cluster; yields its database URL (user zvonar, database zvonar)."""
+def postgres_cluster(settings: dict[str, str] | None = None) -> Iterator[str]:
+    """A fresh cluster; yields its database URL (user zvonar, database zvonar). `settings`
+    are passed to the server as `-c name=value` over the test defaults."""
     bindir = _postgres_bin()
     workdir = Path(tempfile.mkdtemp(prefix="zvonar-pg-"))
     datadir = workdir / "data"
@@ -83,7 +84,7 @@ def postgres_cluster() -> Iterator[str]:
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={workdir}"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             " -c max_connections=200"
-        )
+        ) + "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
         subprocess.run(
             _as_postgres(
                 [

@@ -298,3 +298,22 @@ def test_backslashes_tabs_and_line_breaks_are_stored_as_written(tmp_path, db):
     contact = Contact.objects.get()
     assert (contact.last_name, contact.comment) == ("Обратный\\Слэш", comment)
     assert contact.custom_fields == {"note": '{"a": \\1}'}
+
+
+def test_the_cycle_collector_pauses_during_imports_and_resumes_after_the_last():
+    import gc
+
+    from zvonar.crm.importing import cycle_collection_paused
+
+    assert gc.isenabled()
+    first, second = cycle_collection_paused(), cycle_collection_paused()
+    first.__enter__()
+    second.__enter__()
+    assert not gc.isenabled()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the other import still runs
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), cycle_collection_paused():
+        raise ZeroDivisionError
+    assert gc.isenabled()
