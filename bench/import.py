@@ -6,9 +6,9 @@ Generates the file (5 % duplicate phones written differently, 1 % blacklisted nu
 from bench/russian_names.py with a frequency-like spread), starts a throwaway PostgreSQL
 cluster, migrates, runs the same import engine as the wizard and the `zvonar import` command,
 then COPYs the same file into a bare table, and times phone and name searches as the contact
-list runs them (its filter, the capped ids of the matches, first page) on the imported base. CPU seconds of the
-importing process and of every PostgreSQL process of the cluster are printed too: on a shared
-machine the wall time says more about the neighbours than about the import.
+list runs them (its filter, the capped ids of the matches, first page) on the imported base.
+CPU seconds of the importing process and of every PostgreSQL process of the cluster are printed
+too: on a shared machine the wall time says more about the neighbours than about the import.
 """
 
 import argparse
@@ -38,9 +38,9 @@ FORMATS = [
 ]
 
 
-# A server set up for a base of this size, as the README advises for production: a quarter of the
-# machine's memory for PostgreSQL's buffers (the default 128 MB holds a tenth of a million
-# contacts' tables and indexes, so every batch evicted and re-read pages), and checkpoints
+# A server set up for a base of this size, as the README advises for production: a quarter of
+# the machine's memory for PostgreSQL's buffers (the default 128 MB holds a small part of a
+# million contacts' tables and indexes, so batches evicted and re-read pages), and checkpoints
 # spaced out. The plain COPY below runs on the same server.
 SERVER_SETTINGS = {"shared_buffers": "4GB", "max_wal_size": "8GB", "checkpoint_timeout": "30min"}
 
