@@ -57,6 +57,8 @@ def test_operator_works_a_call_and_the_callback_returns(browser, asgi_server, ru
     comment, saves; the callback comes back to her; the wallboard shows each status live."""
     supervisor = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ru-RU")
     wallboard = supervisor.new_page()
+    wallboard_sockets = []
+    wallboard.on("websocket", lambda socket: wallboard_sockets.append(socket.url))
     wallboard.set_default_timeout(20_000)
     log_in(wallboard, asgi_server.url, "supervisor")
     wallboard.goto(f"{asgi_server.url}/monitoring/projects/{running_project.pk}/")
@@ -66,10 +68,17 @@ def test_operator_works_a_call_and_the_callback_returns(browser, asgi_server, ru
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(20_000)
+    # One socket per page, and each card saved once: a component set up twice, or a card's
+    # key listener outliving the card, shows up here.
+    sockets, saves = [], []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    page.on("request", lambda r: r.url.endswith("/save/") and saves.append(r.url))
     log_in(page, asgi_server.url, "operator1")
     page.wait_for_url("**/workplace/")
     page.select_option("[data-testid=project-select]", str(running_project.pk))
-    page.locator("[data-testid=workplace]").wait_for()
+    # The page re-reads its state once when its socket opens (events sent between the page's
+    # render and the socket's opening would be lost otherwise); after that, events keep it live.
+    page.locator("[data-testid=workplace][data-live=true]").wait_for()
     state_reads = []
     page.on("request", lambda r: "/workplace/state/" in r.url and state_reads.append(r.url))
     page.click("button[data-status=available]")
@@ -147,6 +156,12 @@ def test_operator_works_a_call_and_the_callback_returns(browser, asgi_server, ru
     page.locator(f"[data-testid=client-card]{selector}").wait_for()
     callback_call.refresh_from_db()
     assert callback_call.result.name == "Согласие"
+
+    assert len(saves) == len(set(saves)) == len(seen)
+    assert [url.split("/", 3)[-1] for url in sockets] == ["ws/workplace/"]
+    assert [url.split("/", 3)[-1] for url in wallboard_sockets] == [
+        f"ws/monitoring/projects/{running_project.pk}/"
+    ]
 
     # In a call the status stays where the call put it.
     page.click("button[data-status=paused]")

@@ -550,6 +550,11 @@ def do_save_call_result(
     if result.result_class == ResultClassChoices.CALLBACK and callback is None:
         raise CardError(_("Set the date and time of the callback."))
     now = timezone.now()
+    # Claim the card in the database, not on the object in hand: of two saves at once (a double
+    # click, two tabs) one wins and the other is told the card is saved; no second task is made.
+    # A later error rolls the claim back with the rest.
+    if not Call.objects.filter(pk=call.pk, wrap_up_ended_at=None).update(wrap_up_ended_at=now):
+        raise CardError(_("This card is already saved."))
     contact = call.contact
     if contact is not None and fields is not None and call.project and call.project.card_template:
         template_fields = {f.code: f for f in call.project.card_template.fields.all()}

@@ -21,6 +21,9 @@ function workplace() {
     seenNotifications: [],
     error: "",
     connected: true,
+    // True once the socket is open and the state read after opening has arrived: from then on
+    // events keep the page current.
+    live: false,
     hasCard: false,
     cardCallId: null,
     now: Date.now(),
@@ -48,10 +51,16 @@ function workplace() {
     connect() {
       const scheme = location.protocol === "https:" ? "wss" : "ws";
       const socket = new WebSocket(`${scheme}://${location.host}/ws/workplace/`);
-      socket.onopen = () => { this.connected = true; this.retry = 500; this.refresh(); };
+      socket.onopen = async () => {
+        this.connected = true;
+        this.retry = 500;
+        await this.refresh();
+        this.live = true;
+      };
       socket.onmessage = (message) => this.onEvent(JSON.parse(message.data));
       socket.onclose = () => {
         this.connected = false;
+        this.live = false;
         // Reconnect with back-off; on open the page re-reads its state instead of replaying.
         setTimeout(() => this.connect(), this.retry);
         this.retry = Math.min(this.retry * 2, 10000);
@@ -199,13 +208,21 @@ function card(callId, leadId) {
     init() {
       this.steps = JSON.parse(this.$root.querySelector(".script-steps").textContent || "[]");
       this.step = this.steps[0] || null;
+      // The card listens on the window; its listeners go with it (Alpine calls destroy() when
+      // the card leaves the page), or Ctrl+Enter on the next card would save this one again.
+      this.listening = new AbortController();
+      const options = { signal: this.listening.signal };
       window.addEventListener("zvonar-call-event", (event) => {
         if (event.detail.call_id !== this.callId) return;
         this.callState = event.detail.state;
         this.callStateText = event.detail.state_display;
         this.callOpen = !["ended", "abandoned"].includes(event.detail.state);
-      });
-      window.addEventListener("zvonar-card-key", (event) => this.key(event.detail));
+      }, options);
+      window.addEventListener("zvonar-card-key", (event) => this.key(event.detail), options);
+    },
+
+    destroy() {
+      this.listening.abort();
     },
 
     key(event) {
