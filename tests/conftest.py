@@ -5,6 +5,7 @@ from django.conf import settings
 from tests.personas import add_member, make_contact, make_user
 
 from zvonar.accounts.models import User
+from zvonar.calls.models import Call
 from zvonar.campaigns.choices import MembershipRoleChoices, ResultClassChoices
 from zvonar.campaigns.models import CallResult, Lead, Project
 from zvonar.crm.models import Contact
@@ -79,3 +80,17 @@ def client_petrov(db, sales_project) -> Contact:
     contact = make_contact("+7 912 345 67 89", last_name="Петров", first_name="Пётр")
     Lead.objects.create(project=sales_project, contact=contact, phone=contact.phones.first())
     return contact
+
+
+@pytest.fixture
+def olgas_call(sales_project, client_petrov, operator_olga) -> Call:
+    """Olga's finished call to Petrov, its card not yet saved."""
+    lead = client_petrov.leads.get()
+    return Call.objects.create(
+        project=sales_project,
+        lead=lead,
+        contact=client_petrov,
+        number=lead.phone.number,
+        operator=operator_olga,
+        state="ended",
+    )

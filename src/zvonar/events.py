@@ -1,5 +1,6 @@
 """Events to browsers: small dicts with a type and an op, sent to channel-layer groups on commit."""
 
+import hashlib
 import logging
 import time
 
@@ -12,7 +13,12 @@ logger = logging.getLogger(__name__)
 
 
 def send_event_on_commit(groups: list[str], event: dict) -> None:
-    """Send the event to every group once the surrounding transaction commits."""
+    """Send the event to every group's browsers once the surrounding transaction commits."""
+    send_on_commit(groups, {"type": "zvonar.event", "event": event})
+
+
+def send_on_commit(groups: list[str], message: dict) -> None:
+    """Send a channel-layer message to every group once the surrounding transaction commits."""
 
     def send() -> None:
         layer = get_channel_layer()
@@ -20,12 +26,17 @@ def send_event_on_commit(groups: list[str], event: dict) -> None:
             return
         for group in groups:
             try:
-                async_to_sync(layer.group_send)(group, {"type": "zvonar.event", "event": event})
+                async_to_sync(layer.group_send)(group, message)
             except Exception:
                 # A dead channel layer must not undo a state change that is already committed.
-                logger.exception("could not send %s to %s", event.get("type"), group)
+                logger.exception("could not send %s to %s", message["type"], group)
 
     transaction.on_commit(send)
+
+
+def session_tag(session_key: str | None) -> str:
+    """What names a login session in channel-layer messages: a digest, not the key itself."""
+    return hashlib.sha256((session_key or "").encode()).hexdigest()[:32]
 
 
 def user_group(user_id: int) -> str:

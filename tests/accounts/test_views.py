@@ -104,3 +104,26 @@ def test_status_change_is_logged_with_start_and_end(operator_olga, sales_project
     log = list(operator_olga.status_log.order_by("started_at"))
     assert [entry.status for entry in log] == ["available", "do_not_disturb"]
     assert log[0].ended_at is not None and log[1].ended_at is None
+
+
+@pytest.mark.django_db
+def test_logging_out_takes_a_waiting_operator_out_of_distribution(sales_project, operator_olga):
+    """An operator who logs out while Available goes Offline: a workplace still open in another
+    tab gets no more calls."""
+    from zvonar.accounts.services import current_status, do_set_operator_status
+
+    do_set_operator_status(operator_olga, "available", project=sales_project)
+    client = logged_in(operator_olga)
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    status = current_status(operator_olga)
+    assert (status.status, status.project) == ("offline", sales_project)
+
+
+@pytest.mark.django_db
+def test_logging_out_in_a_call_leaves_the_call_and_its_card(sales_project, operator_olga):
+    """In a call the call goes on; the card waits for the next login."""
+    from zvonar.accounts.services import current_status, do_set_operator_status
+
+    do_set_operator_status(operator_olga, "talking", project=sales_project)
+    logged_in(operator_olga).post(reverse("accounts:logout"))
+    assert current_status(operator_olga).status == "talking"

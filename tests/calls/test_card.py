@@ -19,19 +19,6 @@ def callback_result(sales_project):
     )
 
 
-@pytest.fixture
-def olgas_call(sales_project, client_petrov, operator_olga):
-    lead = client_petrov.leads.get()
-    return Call.objects.create(
-        project=sales_project,
-        lead=lead,
-        contact=client_petrov,
-        number=lead.phone.number,
-        operator=operator_olga,
-        state="ended",
-    )
-
-
 def _save(call, result, operator, **options):
     return do_save_call_result(
         call,

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from tests.e2e.conftest import screenshot
 
+from zvonar.accounts.models import OperatorStatusLog
 from zvonar.calls.models import Call
 from zvonar.campaigns.models import Project
 from zvonar.tasks.models import Task
@@ -172,3 +173,31 @@ def test_operator_works_a_call_and_the_callback_returns(browser, asgi_server, ru
         shutil.copyfile(wallboard_shot, DOCS / "wallboard.png")
     context.close()
     supervisor.close()
+
+
+def test_logging_out_in_another_tab_closes_the_workplace(browser, asgi_server, settings):
+    """operator1 is Available in one tab and logs out in another: she goes Offline, and the
+    workplace tab leaves for the login form instead of half-working on an ended session."""
+    settings.ZVONAR_DEMO_PASSWORD = "demo-e2e"
+    call_command("demo", contacts=20, verbosity=0)
+    project = Project.objects.get(dial_mode="predictive")  # paused: nothing is dialed
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ru-RU")
+    workplace = context.new_page()
+    workplace.set_default_timeout(20_000)
+    log_in(workplace, asgi_server.url, "operator1")
+    workplace.wait_for_url("**/workplace/")
+    workplace.select_option("[data-testid=project-select]", str(project.pk))
+    workplace.locator("[data-testid=workplace][data-live=true]").wait_for()
+    workplace.click("button[data-status=available]")
+    workplace.locator("[data-testid=operator-status]", has_text="Доступен").wait_for()
+
+    other_tab = context.new_page()
+    other_tab.goto(f"{asgi_server.url}/workplace/")
+    other_tab.get_by_role("button", name="Выйти").click()
+    other_tab.wait_for_url("**/accounts/login/**")
+
+    workplace.wait_for_url("**/accounts/login/?next=/workplace/")
+    workplace.locator("#id_username").wait_for()
+    status = OperatorStatusLog.objects.get(user__username="operator1", ended_at=None)
+    assert status.status == "offline"
+    context.close()

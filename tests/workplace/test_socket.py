@@ -53,8 +53,10 @@ async def test_an_idle_socket_stays_open_and_still_delivers():
     assert status.status == "disconnected"
 
 
-async def _open(operator):
+async def _open(operator, session=None):
     scope = {"type": "websocket", "path": "/ws/workplace/", "headers": [], "user": operator}
+    if session is not None:
+        scope["session"] = session
     communicator = ApplicationCommunicator(WorkplaceConsumer.as_asgi(), scope)
     await communicator.send_input({"type": "websocket.connect"})
     assert (await communicator.receive_output(timeout=5))["type"] == "websocket.accept"
@@ -123,3 +125,30 @@ async def test_a_page_in_a_crashed_process_does_not_keep_the_operator_available(
     status = await sync_to_async(current_status)(operator)
     assert status.status == "disconnected"
     await other.group_discard(user_group(operator.pk), remote)
+
+
+async def test_logging_out_closes_that_sessions_pages_only():
+    """Logging out in one tab closes the workplace sockets of that session at once (they would
+    go on receiving the operator's events otherwise); another login's page stays open."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from zvonar.accounts.services import do_log_out
+
+    operator = await sync_to_async(_operator)()
+    this_login, other_login = SessionStore(), SessionStore()
+    await sync_to_async(this_login.create)()
+    await sync_to_async(other_login.create)()
+    this_page = await _open(operator, this_login)
+    other_page = await _open(operator, other_login)
+
+    await sync_to_async(do_log_out)(operator, this_login.session_key)
+    # Both pages hear the operator go Offline; then this login's page is closed.
+    for page in (this_page, other_page):
+        event = json.loads((await page.receive_output(timeout=5))["text"])
+        assert (event["type"], event["status"]) == ("operator_status", "offline")
+    assert (await this_page.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4401}
+    assert await other_page.receive_nothing(timeout=0.3)
+    await _close(this_page)
+    await _close(other_page)
+    status = await sync_to_async(current_status)(operator)
+    assert status.status == "offline"

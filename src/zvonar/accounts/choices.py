@@ -26,6 +26,16 @@ MANUAL_STATUSES = frozenset(
     }
 )
 
+# Waiting for work rather than in it: losing the page or logging out takes the operator out of
+# distribution from these; during a call or its wrap-up the call goes on and the card waits.
+READY_STATUSES = frozenset(
+    {
+        OperatorStatusChoices.AVAILABLE,
+        OperatorStatusChoices.PAUSED,
+        OperatorStatusChoices.DO_NOT_DISTURB,
+    }
+)
+
 
 class SectionChoices(models.TextChoices):
     WORKPLACE = "workplace", _("Workplace")

@@ -3,9 +3,15 @@
 from django.db import transaction
 from django.utils import timezone
 
-from zvonar.accounts.choices import MANUAL_STATUSES, OperatorStatusChoices
+from zvonar.accounts.choices import MANUAL_STATUSES, READY_STATUSES, OperatorStatusChoices
 from zvonar.accounts.models import OperatorStatusLog, PauseReason, User
-from zvonar.events import project_group, send_event_on_commit, user_group
+from zvonar.events import (
+    project_group,
+    send_event_on_commit,
+    send_on_commit,
+    session_tag,
+    user_group,
+)
 
 
 def current_status(user: User) -> OperatorStatusLog | None:
@@ -49,3 +55,23 @@ def do_set_operator_status(
     project_ids = list(user.memberships.values_list("project_id", flat=True))
     send_event_on_commit([user_group(user.pk), *map(project_group, project_ids)], event)
     return entry
+
+
+@transaction.atomic
+def do_log_out(user: User, session_key: str | None) -> None:
+    """What logging out does besides ending the session (the caller ends it).
+
+    An operator waiting for calls goes Offline, so that a workplace left open in another tab
+    gets nothing more; during a call or its wrap-up the call goes on and the card waits for the
+    next login. The session's open pages close their sockets on commit.
+    """
+    status = current_status(user)
+    if status is not None and (
+        status.status in READY_STATUSES or status.status == OperatorStatusChoices.DISCONNECTED
+    ):
+        do_set_operator_status(
+            user, OperatorStatusChoices.OFFLINE, project=status.project_id, acting_user=user
+        )
+    send_on_commit(
+        [user_group(user.pk)], {"type": "zvonar.session_ended", "session": session_tag(session_key)}
+    )

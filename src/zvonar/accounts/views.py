@@ -7,6 +7,7 @@ from django.views import View
 
 from zvonar.accounts.choices import SectionChoices
 from zvonar.accounts.forms import LoginForm
+from zvonar.accounts.services import do_log_out
 from zvonar.campaigns.queries import is_supervisor
 
 
@@ -17,7 +18,10 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            do_log_out(request.user, request.session.session_key)
+        return super().post(request, *args, **kwargs)
 
 
 class HomeView(LoginRequiredMixin, View):

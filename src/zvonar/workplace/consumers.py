@@ -6,8 +6,8 @@ from collections import Counter
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from zvonar.accounts.choices import OperatorStatusChoices
-from zvonar.events import InMemoryChannelLayer, user_group
+from zvonar.accounts.choices import READY_STATUSES, OperatorStatusChoices
+from zvonar.events import InMemoryChannelLayer, session_tag, user_group
 
 # How long a closing socket waits for a page of the same operator in another web process to
 # answer. Pages in this process are counted in memory and need no wait.
@@ -15,14 +15,6 @@ PRESENCE_SECONDS = 1.0
 
 # Open workplace sockets in this process, per user id.
 _local_pages: Counter[int] = Counter()
-
-# Losing the page while ready for calls must stop distribution; during a call or its
-# wrap-up the call goes on and the card waits for the operator to come back.
-READY_STATUSES = {
-    OperatorStatusChoices.AVAILABLE,
-    OperatorStatusChoices.PAUSED,
-    OperatorStatusChoices.DO_NOT_DISTURB,
-}
 
 
 @database_sync_to_async
@@ -46,6 +38,7 @@ class WorkplaceConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.user = user
+        self.session = session_tag(getattr(self.scope.get("session"), "session_key", None))
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         _local_pages[user.pk] += 1
@@ -91,6 +84,11 @@ class WorkplaceConsumer(AsyncJsonWebsocketConsumer):
         # The page acts through HTTP; the socket only answers pings to keep proxies open.
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+
+    async def zvonar_session_ended(self, message):
+        # Logged out (perhaps in another tab): this session's pages stop receiving at once.
+        if message["session"] == self.session:
+            await self.close(code=4401)
 
     async def zvonar_event(self, message):
         await self.send_json(message["event"])

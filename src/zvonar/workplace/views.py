@@ -221,7 +221,7 @@ def _card_context(request, call=None, lead=None):
         "fields": fields,
         "results": project.results.filter(is_active=True),
         "quick_comments": project.quick_comments,
-        "script_steps_json": json.dumps(steps, ensure_ascii=False),
+        "script_steps": steps,
         "has_script": bool(steps),
         "questionnaire": questionnaire,
         "questions": list(questionnaire.questions.all()) if questionnaire else [],

@@ -36,16 +36,15 @@ function wallboard(projectId) {
     },
 
     async refresh() {
-      const response = await fetch(`/monitoring/projects/${projectId}/state/`, { credentials: "same-origin" });
+      const response = await pageFetch(`/monitoring/projects/${projectId}/state/`);
       if (response.ok) this.state = await response.json();
     },
 
     async control(action) {
-      const response = await fetch(`/monitoring/projects/${projectId}/control/`, {
+      const response = await pageFetch(`/monitoring/projects/${projectId}/control/`, {
         method: "POST",
         headers: { "X-CSRFToken": csrfToken() },
         body: new URLSearchParams({ action }),
-        credentials: "same-origin",
       });
       const result = await response.json();
       if (result.ok) { this.state = result.state; this.error = ""; }

@@ -3,11 +3,10 @@
 
 async function postForm(url, data) {
   const body = data instanceof FormData ? data : new URLSearchParams(data);
-  const response = await fetch(url, {
+  const response = await pageFetch(url, {
     method: "POST",
     headers: { "X-CSRFToken": csrfToken() },
     body,
-    credentials: "same-origin",
   });
   const type = response.headers.get("content-type") || "";
   const payload = type.includes("json") ? await response.json() : { ok: response.ok, html: await response.text() };
@@ -61,6 +60,9 @@ function workplace() {
       socket.onclose = () => {
         this.connected = false;
         this.live = false;
+        // Closed because the session ended (logged out in another tab)? A state read finds out
+        // and sends the page to the login form; if the server is away it just fails.
+        this.refresh().catch(() => {});
         // Reconnect with back-off; on open the page re-reads its state instead of replaying.
         setTimeout(() => this.connect(), this.retry);
         this.retry = Math.min(this.retry * 2, 10000);
@@ -124,7 +126,7 @@ function workplace() {
     },
 
     async refresh() {
-      const response = await fetch("/workplace/state/", { credentials: "same-origin" });
+      const response = await pageFetch("/workplace/state/");
       if (!response.ok) return;
       this.state = await response.json();
       if (this.state.card_call_id && this.state.card_call_id !== this.cardCallId) {
@@ -134,7 +136,7 @@ function workplace() {
 
     async loadCard(callId) {
       if (callId === this.cardCallId && this.hasCard) return;
-      const response = await fetch(`/workplace/calls/${callId}/card/`, { credentials: "same-origin" });
+      const response = await pageFetch(`/workplace/calls/${callId}/card/`);
       if (!response.ok) return;
       document.getElementById("card").innerHTML = await response.text();
       this.cardCallId = callId;
@@ -206,7 +208,7 @@ function card(callId, leadId) {
     callOpen: true,
 
     init() {
-      this.steps = JSON.parse(this.$root.querySelector(".script-steps").textContent || "[]");
+      this.steps = JSON.parse(this.$root.querySelector("script[type='application/json']").textContent || "[]");
       this.step = this.steps[0] || null;
       // The card listens on the window; its listeners go with it (Alpine calls destroy() when
       // the card leaves the page), or Ctrl+Enter on the next card would save this one again.
@@ -258,7 +260,7 @@ function card(callId, leadId) {
     },
 
     async loadHistory(all) {
-      const response = await fetch(`/workplace/calls/${this.callId}/history/${all ? "?all=1" : ""}`, { credentials: "same-origin" });
+      const response = await pageFetch(`/workplace/calls/${this.callId}/history/${all ? "?all=1" : ""}`);
       this.$refs.history.innerHTML = await response.text();
     },
 
