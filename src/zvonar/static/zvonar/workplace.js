@@ -28,6 +28,7 @@ function workplace() {
     now: Date.now(),
     retry: 500,
     refreshTimer: null,
+    loadingCard: false,
     colleaguesTimer: null,
 
     init() {
@@ -135,12 +136,20 @@ function workplace() {
     },
 
     async loadCard(callId) {
-      if (callId === this.cardCallId && this.hasCard) return;
-      const response = await pageFetch(`/workplace/calls/${callId}/card/`);
-      if (!response.ok) return;
-      document.getElementById("card").innerHTML = await response.text();
+      // The pop event and a state read can both ask for the same card at once; a second copy
+      // replacing the first would wipe what the operator has begun to type.
+      if (callId === this.cardCallId && (this.hasCard || this.loadingCard)) return;
       this.cardCallId = callId;
-      this.hasCard = true;
+      this.loadingCard = true;
+      try {
+        const response = await pageFetch(`/workplace/calls/${callId}/card/`);
+        if (callId !== this.cardCallId) return;
+        if (!response.ok) { this.cardCallId = null; return; }
+        document.getElementById("card").innerHTML = await response.text();
+        this.hasCard = true;
+      } finally {
+        if (callId === this.cardCallId) this.loadingCard = false;
+      }
     },
 
     async previewNext() {
