@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,9 @@ from pathlib import Path
 
 import httpx
 import websockets
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from with_services import free_port, wait_for_port
 
 SETUP = r"""
 import json, os
@@ -63,12 +65,6 @@ for user in users:
 print(json.dumps({"project": project.pk, "sessions": sessions}))
 """
 CSRF = "benchbenchbenchbenchbenchbench12"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -236,13 +232,7 @@ def main() -> int:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(base + "/accounts/login/", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_for_port(port)
         row = asyncio.run(drive(base, setup, args.seconds, args.talk))
     finally:
         server.send_signal(signal.SIGINT)

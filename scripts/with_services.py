@@ -22,6 +22,7 @@ from pathlib import Path
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (tests and benchmarks use it too)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -43,7 +44,8 @@ def _as_postgres(command: list[str]) -> list[str]:
     return command
 
 
-def _wait_for_port(port: int, seconds: float = 30.0) -> None:
+def wait_for_port(port: int, seconds: float = 30.0) -> None:
+    """Return once something accepts connections on 127.0.0.1:port; fail after `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
@@ -138,7 +140,7 @@ def redis_server() -> Iterator[str]:
         stdout=subprocess.DEVNULL,
     )
     try:
-        _wait_for_port(port)
+        wait_for_port(port)
         print(f"Redis running on 127.0.0.1:{port}", flush=True)
         yield f"redis://127.0.0.1:{port}/0"
     finally:

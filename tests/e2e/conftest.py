@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from scripts.with_services import free_port
 
 CHROMIUM = os.environ.get("ZVONAR_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -60,11 +61,7 @@ class AsgiServer:
     """Pages, websockets and the dialer in one thread, as `zvonar run` serves them."""
 
     def __init__(self, backend_config: dict, tick_seconds: float = 0.5) -> None:
-        import socket
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.backend_config = backend_config
         self.tick_seconds = tick_seconds

@@ -4,13 +4,11 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 
-import httpx
 import websockets
+from scripts.with_services import free_port, wait_for_port
 
 SESSION = r"""
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -26,12 +24,6 @@ print(store.session_key)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_ctrl_c_stops_the_server_with_a_websocket_open(tmp_path):
     env = dict(
         os.environ,
@@ -44,7 +36,7 @@ def test_ctrl_c_stops_the_server_with_a_websocket_open(tmp_path):
     session = subprocess.run(
         [*zvonar, "shell", "-c", SESSION], env=env, check=True, capture_output=True, text=True
     ).stdout.split()[-1]
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*zvonar, "run", "--port", str(port)],
         env=env,
@@ -53,13 +45,7 @@ def test_ctrl_c_stops_the_server_with_a_websocket_open(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(base + "/accounts/login/", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_for_port(port)
 
         async def hold_socket_and_interrupt() -> int:
             async with websockets.connect(
