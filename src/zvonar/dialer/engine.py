@@ -371,6 +371,7 @@ class Dialer:
             await self.backend.stop()
             with contextlib.suppress(Exception):
                 await db(release_leases)(self.holder)
+            logger.info("dialer %s stopped", self.holder)
 
     async def _tick(self) -> None:
         held = await db(acquire_leases)(self.holder, self.lease_seconds)

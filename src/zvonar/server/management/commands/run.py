@@ -11,6 +11,20 @@ from django.db import connection
 from zvonar.demo.logins import demo_logins_text
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, stopped by Ctrl+C or SIGTERM without re-raising the signal.
+
+    uvicorn raises a caught signal again once it has shut down. Under `asyncio.run` that
+    second SIGINT cancelled the main task while it waited for the embedded dialer to stop, so
+    the dialer's shutdown (its calls' last writes, releasing its leases) was cut short, and
+    the user saw three tracebacks.
+    """
+
+    def handle_exit(self, sig, frame) -> None:
+        super().handle_exit(sig, frame)
+        self._captured_signals.clear()
+
+
 class Command(BaseCommand):
     help = "Serve Zvonar over HTTP and websockets on one port, with the dialer in-process."
 
@@ -47,9 +61,10 @@ class Command(BaseCommand):
             # instead of waiting for every browser to leave.
             timeout_graceful_shutdown=5,
         )
-        asyncio.run(self._serve(uvicorn.Server(config), with_dialer=not no_dialer))
+        asyncio.run(self._serve(Server(config), with_dialer=not no_dialer))
+        self.stdout.write("Stopped.")
 
-    async def _serve(self, server: uvicorn.Server, *, with_dialer: bool) -> None:
+    async def _serve(self, server: Server, *, with_dialer: bool) -> None:
         stop = asyncio.Event()
         tasks = []
         if with_dialer:
