@@ -56,3 +56,22 @@ def test_language_switch_in_the_browser(page, demo):
         page.select_option("#language-select", "en")
     page.locator("button[type=submit]", has_text="Log in").wait_for()
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_a_page_whose_session_ended_goes_to_the_login_form(page, demo):
+    """Logged out in another tab, the contact list's in-place edit does not put the login page
+    inside the table cell: the page reloads into the login form."""
+    log_in(page, "admin")
+    page.wait_for_url("**/monitoring/")
+    page.goto(page.base_url + "/crm/contacts/")
+    cell = page.locator("[data-testid^=edit-city-]").first
+    cell.wait_for()
+
+    other_tab = page.context.new_page()
+    other_tab.goto(page.base_url + "/crm/contacts/")
+    other_tab.get_by_role("button", name="Выйти").click()
+    other_tab.wait_for_url("**/accounts/login/**")
+
+    cell.click()
+    page.wait_for_url("**/accounts/login/?next=/crm/contacts/")
+    page.locator("#id_username").wait_for()

@@ -66,9 +66,9 @@ def do_log_out(user: User, session_key: str | None) -> None:
     next login. The session's open pages close their sockets on commit.
     """
     status = current_status(user)
-    if status is not None and (
-        status.status in READY_STATUSES or status.status == OperatorStatusChoices.DISCONNECTED
-    ):
+    if status is not None and status.status in READY_STATUSES | {
+        OperatorStatusChoices.DISCONNECTED
+    }:
         do_set_operator_status(
             user, OperatorStatusChoices.OFFLINE, project=status.project_id, acting_user=user
         )

@@ -575,15 +575,8 @@ def do_save_call_result(
     call.wrap_up_ended_at = now
     if call.state in OPEN_CALL_STATES:
         call.hangup_requested_at = now
-    call.save(
-        update_fields=[
-            "result",
-            "comment",
-            "script_path",
-            "wrap_up_ended_at",
-            "hangup_requested_at",
-        ]
-    )
+    # wrap_up_ended_at is in the row already (the claim above).
+    call.save(update_fields=["result", "comment", "script_path", "hangup_requested_at"])
     lead = call.lead
     if lead is not None:
         lead.last_result = result
